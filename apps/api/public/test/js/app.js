@@ -97,7 +97,9 @@ window.addEventListener('hashchange', () => activate(location.hash.slice(1)));
 // Header badge: who is logged in, visible from every tab.
 const authBadge = document.querySelector('[data-testid="auth-badge"]');
 function updateAuthBadge(tokens) {
-  authBadge.textContent = tokens?.access_token ? `${tokens.email ?? 'unknown'} (${tokens.role ?? '?'})` : 'Not logged in';
+  authBadge.textContent = tokens?.access_token
+    ? `${tokens.email ?? 'unknown'} (${tokens.role ?? '?'})`
+    : 'Not logged in';
   authBadge.classList.toggle('badge-ok', Boolean(tokens?.access_token));
 }
 onTokensChange(updateAuthBadge);

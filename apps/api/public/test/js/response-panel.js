@@ -5,7 +5,11 @@ import { h } from './ui.js';
 export function createResponsePanel(root) {
   const request = h('code', { class: 'response-request', testid: 'response-request' }, 'No request yet');
   const status = h('span', { class: 'badge', testid: 'response-status', 'aria-label': 'HTTP status' }, '—');
-  const time = h('span', { class: 'badge badge-muted', testid: 'response-time', 'aria-label': 'Response time' }, '— ms');
+  const time = h(
+    'span',
+    { class: 'badge badge-muted', testid: 'response-time', 'aria-label': 'Response time' },
+    '— ms',
+  );
   const requestId = h('small', { class: 'muted', testid: 'response-request-id' });
   const error = h('div', { class: 'response-error', testid: 'response-error', role: 'alert', hidden: true });
   const body = h('code', { class: 'language-json', testid: 'response-body' });
@@ -14,7 +18,12 @@ export function createResponsePanel(root) {
   root.replaceChildren(
     h(
       'section',
-      { class: 'response-panel card', testid: 'response-panel', 'aria-labelledby': 'response-heading', 'aria-live': 'polite' },
+      {
+        class: 'response-panel card',
+        testid: 'response-panel',
+        'aria-labelledby': 'response-heading',
+        'aria-live': 'polite',
+      },
       h('div', { class: 'response-head' }, h('h2', { id: 'response-heading' }, 'Response'), status, time),
       request,
       requestId,
@@ -65,11 +74,23 @@ export function createResponsePanel(root) {
     error.className = failed ? 'response-error' : 'response-note';
     if (note) error.append(h('p', {}, note));
     if (failed) {
-      const detail = b && typeof b === 'object' ? b.detail || b.message : typeof b === 'string' ? b.slice(0, 300) : '';
+      const detail =
+        b && typeof b === 'object' ? b.detail || b.message : typeof b === 'string' ? b.slice(0, 300) : '';
       const title = b && typeof b === 'object' && b.title ? b.title : `HTTP ${result.status}`;
-      error.append(h('strong', {}, title), detail ? h('span', { testid: 'response-error-detail' }, ` — ${detail}`) : null);
+      error.append(
+        h('strong', {}, title),
+        detail ? h('span', { testid: 'response-error-detail' }, ` — ${detail}`) : null,
+      );
       if (b && Array.isArray(b.errors) && b.errors.length) {
-        error.append(h('ul', {}, b.errors.map((e) => h('li', {}, e.field ? `${e.field}: ${e.message}` : e.message || JSON.stringify(e)))));
+        error.append(
+          h(
+            'ul',
+            {},
+            b.errors.map((e) =>
+              h('li', {}, e.field ? `${e.field}: ${e.message}` : e.message || JSON.stringify(e)),
+            ),
+          ),
+        );
       }
     }
     error.hidden = false;
@@ -88,7 +109,11 @@ function statusClass(code) {
 /** Pretty JSON, highlighted by Prism when it loaded; plain text otherwise. */
 export function renderJson(codeEl, value) {
   const text =
-    value === null || value === undefined ? '(no content)' : typeof value === 'string' ? value : JSON.stringify(value, null, 2);
+    value === null || value === undefined
+      ? '(no content)'
+      : typeof value === 'string'
+        ? value
+        : JSON.stringify(value, null, 2);
   const prism = window.Prism;
   if (prism?.highlight && prism.languages?.json && typeof value === 'object' && value !== null) {
     // Prism.highlight escapes the text itself, so innerHTML is safe here.

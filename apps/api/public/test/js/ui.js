@@ -29,7 +29,13 @@ function append(el, children) {
 
 /** A labelled control: the <label> wraps the input, so no ids are needed. */
 export function field(label, control, hint) {
-  return h('label', { class: 'field' }, h('span', { class: 'field-label' }, label), control, hint ? h('small', { class: 'hint' }, hint) : null);
+  return h(
+    'label',
+    { class: 'field' },
+    h('span', { class: 'field-label' }, label),
+    control,
+    hint ? h('small', { class: 'hint' }, hint) : null,
+  );
 }
 
 /** Disables the button while `fn` runs, so double clicks don't send twice. */
@@ -80,7 +86,11 @@ export function countsTable(counts, testid) {
     h(
       'table',
       { class: 'table', testid },
-      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Entity'), h('th', { scope: 'col', class: 'num' }, 'Count'))),
+      h(
+        'thead',
+        {},
+        h('tr', {}, h('th', { scope: 'col' }, 'Entity'), h('th', { scope: 'col', class: 'num' }, 'Count')),
+      ),
       h('tbody', {}, rows.length ? rows : h('tr', {}, h('td', { colspan: 2 }, 'No counts in response'))),
     ),
   );

@@ -64,7 +64,15 @@ const ENTITIES = {
       opens_at: new Date().toISOString(),
       ticket_sales_close: tomorrowAt(20, 55),
       drawing_time: tomorrowAt(21, 0),
-      prizes: [{ rank: 1, name: '$50 Amazon Gift Card', value_usd: 50, fulfillment_type: 'digital', sponsor_id: null }],
+      prizes: [
+        {
+          rank: 1,
+          name: '$50 Amazon Gift Card',
+          value_usd: 50,
+          fulfillment_type: 'digital',
+          sponsor_id: null,
+        },
+      ],
       eligibility: { user_type: 'all', min_account_age_days: 7 },
     }),
     updateExample: () => ({ description: `Updated from the test page ${stamp()}` }),
@@ -95,7 +103,13 @@ function render(container, ctx) {
   const note = h('p', { class: 'hint', testid: 'entity-note' });
 
   // Auto-filled with the stored token; the tester may edit it, or clear it to send none.
-  const authInput = h('input', { type: 'text', testid: 'auth-override', placeholder: 'Bearer eyJ… (empty = no Authorization header)', autocomplete: 'off', spellcheck: 'false' });
+  const authInput = h('input', {
+    type: 'text',
+    testid: 'auth-override',
+    placeholder: 'Bearer eyJ… (empty = no Authorization header)',
+    autocomplete: 'off',
+    spellcheck: 'false',
+  });
   let autoAuth = '';
   function syncAuth(force = false) {
     const t = ctx.tokens.get();
@@ -105,28 +119,91 @@ function render(container, ctx) {
   }
   ctx.tokens.onChange(() => syncAuth());
   syncAuth(true);
-  const authReset = h('button', { type: 'button', class: 'btn btn-secondary', testid: 'auth-reset', onClick: () => syncAuth(true) }, 'Use stored token');
+  const authReset = h(
+    'button',
+    { type: 'button', class: 'btn btn-secondary', testid: 'auth-reset', onClick: () => syncAuth(true) },
+    'Use stored token',
+  );
 
-  const send = (method, path, opts = {}) => ctx.call(method, path, { ...opts, headers: { Authorization: authInput.value.trim() } });
+  const send = (method, path, opts = {}) =>
+    ctx.call(method, path, { ...opts, headers: { Authorization: authInput.value.trim() } });
 
   // --- List ------------------------------------------------------------
-  const page = h('input', { type: 'number', min: '1', value: '1', testid: 'list-page', inputmode: 'numeric' });
-  const perPage = h('input', { type: 'number', min: '1', max: '100', value: '20', testid: 'list-per-page', inputmode: 'numeric' });
+  const page = h('input', {
+    type: 'number',
+    min: '1',
+    value: '1',
+    testid: 'list-page',
+    inputmode: 'numeric',
+  });
+  const perPage = h('input', {
+    type: 'number',
+    min: '1',
+    max: '100',
+    value: '20',
+    testid: 'list-per-page',
+    inputmode: 'numeric',
+  });
   const sort = h('input', { type: 'text', testid: 'list-sort', autocomplete: 'off' });
   const filterKeys = h('datalist', { id: 'filter-key-options' });
   const filterRows = h('div', { class: 'filter-rows', testid: 'filter-rows' });
-  const pageInfo = h('span', { class: 'muted', testid: 'page-info', 'aria-live': 'polite' }, 'No list loaded');
-  const prevButton = h('button', { type: 'button', class: 'btn btn-secondary', testid: 'page-prev', disabled: true, onClick: () => goPage(-1) }, '← Previous');
-  const nextButton = h('button', { type: 'button', class: 'btn btn-secondary', testid: 'page-next', disabled: true, onClick: () => goPage(1) }, 'Next →');
+  const pageInfo = h(
+    'span',
+    { class: 'muted', testid: 'page-info', 'aria-live': 'polite' },
+    'No list loaded',
+  );
+  const prevButton = h(
+    'button',
+    {
+      type: 'button',
+      class: 'btn btn-secondary',
+      testid: 'page-prev',
+      disabled: true,
+      onClick: () => goPage(-1),
+    },
+    '← Previous',
+  );
+  const nextButton = h(
+    'button',
+    {
+      type: 'button',
+      class: 'btn btn-secondary',
+      testid: 'page-next',
+      disabled: true,
+      onClick: () => goPage(1),
+    },
+    'Next →',
+  );
   const listButton = h('button', { type: 'submit', class: 'btn', testid: 'list-button' }, 'List All');
 
   function addFilterRow(key = '', value = '') {
     const row = h(
       'div',
       { class: 'filter-row' },
-      field('Filter field', h('input', { type: 'text', list: 'filter-key-options', value: key, class: 'filter-key', autocomplete: 'off' })),
+      field(
+        'Filter field',
+        h('input', {
+          type: 'text',
+          list: 'filter-key-options',
+          value: key,
+          class: 'filter-key',
+          autocomplete: 'off',
+        }),
+      ),
       field('Value', h('input', { type: 'text', value, class: 'filter-value', autocomplete: 'off' })),
-      h('button', { type: 'button', class: 'btn btn-ghost filter-remove', 'aria-label': 'Remove filter', onClick: () => { row.remove(); numberFilterRows(); } }, '✕'),
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'btn btn-ghost filter-remove',
+          'aria-label': 'Remove filter',
+          onClick: () => {
+            row.remove();
+            numberFilterRows();
+          },
+        },
+        '✕',
+      ),
     );
     filterRows.append(row);
     numberFilterRows();
@@ -176,19 +253,41 @@ function render(container, ctx) {
 
   const listForm = h(
     'form',
-    { class: 'card', novalidate: true, testid: 'list-form', onSubmit: (e) => { e.preventDefault(); withBusy(listButton, list); } },
+    {
+      class: 'card',
+      novalidate: true,
+      testid: 'list-form',
+      onSubmit: (e) => {
+        e.preventDefault();
+        withBusy(listButton, list);
+      },
+    },
     h('h3', {}, 'List'),
-    h('div', { class: 'grid' }, field('Page', page), field('Per page (max 100)', perPage), field('Sort', sort, 'e.g. -created_at,email')),
+    h(
+      'div',
+      { class: 'grid' },
+      field('Page', page),
+      field('Per page (max 100)', perPage),
+      field('Sort', sort, 'e.g. -created_at,email'),
+    ),
     filterKeys,
     filterRows,
-    h('div', { class: 'actions' },
-      h('button', { type: 'button', class: 'btn btn-secondary', testid: 'filter-add', onClick: () => addFilterRow() }, '+ Add filter'),
-      listButton),
+    h(
+      'div',
+      { class: 'actions' },
+      h(
+        'button',
+        { type: 'button', class: 'btn btn-secondary', testid: 'filter-add', onClick: () => addFilterRow() },
+        '+ Add filter',
+      ),
+      listButton,
+    ),
     h('div', { class: 'pager' }, prevButton, pageInfo, nextButton),
   );
 
   // --- Get / Create / Update / Delete ------------------------------------
-  const idInput = (testid) => h('input', { type: 'text', testid, placeholder: 'UUID', autocomplete: 'off', spellcheck: 'false' });
+  const idInput = (testid) =>
+    h('input', { type: 'text', testid, placeholder: 'UUID', autocomplete: 'off', spellcheck: 'false' });
   const getId = idInput('get-id');
   const updateId = idInput('update-id');
   const deleteId = idInput('delete-id');
@@ -198,7 +297,11 @@ function render(container, ctx) {
   const getButton = h('button', { type: 'submit', class: 'btn', testid: 'get-button' }, 'Get');
   const createButton = h('button', { type: 'submit', class: 'btn', testid: 'create-button' }, 'Create');
   const updateButton = h('button', { type: 'submit', class: 'btn', testid: 'update-button' }, 'Update');
-  const deleteButton = h('button', { type: 'submit', class: 'btn btn-danger', testid: 'delete-button' }, 'Delete');
+  const deleteButton = h(
+    'button',
+    { type: 'submit', class: 'btn btn-danger', testid: 'delete-button' },
+    'Delete',
+  );
 
   const withId = (input, fn) => () => {
     const id = input.value.trim();
@@ -212,37 +315,86 @@ function render(container, ctx) {
   };
 
   const doGet = withId(getId, (id) => send('GET', `${entity.path}/${id}`));
-  const doUpdate = withId(updateId, (id) => send('PUT', `${entity.updatePath ?? entity.path}/${id}`, { body: updateBody.value }));
+  const doUpdate = withId(updateId, (id) =>
+    send('PUT', `${entity.updatePath ?? entity.path}/${id}`, { body: updateBody.value }),
+  );
   const doDelete = withId(deleteId, (id) => send('DELETE', `${entity.deletePath ?? entity.path}/${id}`));
 
   async function doCreate() {
     // Raw textarea text is sent as is, so malformed JSON can be tested too (expect 400).
     const result = await send('POST', entity.createPath ?? entity.path, { body: createBody.value });
     const b = result.body;
-    const id = b && typeof b === 'object' ? b.id ?? b.user_id ?? b.data?.id : null;
+    const id = b && typeof b === 'object' ? (b.id ?? b.user_id ?? b.data?.id) : null;
     // Carry the new id into the other forms: create → get → update → delete.
     if (isOk(result) && id) [getId, updateId, deleteId].forEach((input) => (input.value = id));
   }
 
   const form = (testid, title, button, action, ...fields) =>
-    h('form', { class: 'card', novalidate: true, testid, onSubmit: (e) => { e.preventDefault(); withBusy(button, action); } }, h('h3', {}, title), ...fields, h('div', { class: 'actions' }, button));
+    h(
+      'form',
+      {
+        class: 'card',
+        novalidate: true,
+        testid,
+        onSubmit: (e) => {
+          e.preventDefault();
+          withBusy(button, action);
+        },
+      },
+      h('h3', {}, title),
+      ...fields,
+      h('div', { class: 'actions' }, button),
+    );
 
-  const newExample = h('button', { type: 'button', class: 'btn btn-secondary', testid: 'create-example', onClick: () => (createBody.value = json(entity.example())) }, 'New example');
+  const newExample = h(
+    'button',
+    {
+      type: 'button',
+      class: 'btn btn-secondary',
+      testid: 'create-example',
+      onClick: () => (createBody.value = json(entity.example())),
+    },
+    'New example',
+  );
 
   container.append(
     h('h2', {}, 'API Tester'),
     h(
       'div',
       { class: 'card' },
-      h('div', { class: 'grid' }, field('Entity', entitySelect), h('div', { class: 'auth-field' }, field('Authorization header', authInput, 'Filled from the stored login; edit to override, clear to send none.'), authReset)),
+      h(
+        'div',
+        { class: 'grid' },
+        field('Entity', entitySelect),
+        h(
+          'div',
+          { class: 'auth-field' },
+          field(
+            'Authorization header',
+            authInput,
+            'Filled from the stored login; edit to override, clear to send none.',
+          ),
+          authReset,
+        ),
+      ),
       note,
     ),
     listForm,
-    h('div', { class: 'grid grid-2' },
+    h(
+      'div',
+      { class: 'grid grid-2' },
       form('get-form', 'Get by ID', getButton, doGet, field('ID', getId)),
-      form('delete-form', 'Delete', deleteButton, doDelete, field('ID', deleteId))),
+      form('delete-form', 'Delete', deleteButton, doDelete, field('ID', deleteId)),
+    ),
     form('create-form', 'Create', createButton, doCreate, field('JSON body', createBody), newExample),
-    form('update-form', 'Update', updateButton, doUpdate, field('ID', updateId), field('JSON body', updateBody)),
+    form(
+      'update-form',
+      'Update',
+      updateButton,
+      doUpdate,
+      field('ID', updateId),
+      field('JSON body', updateBody),
+    ),
   );
 
   function selectEntity(key) {

@@ -12,26 +12,54 @@ const PERIODS = [
 
 // {M|F}-{age band}-{BEG|INT|ADV}: 2 × 5 × 3 = 30 tiers, plus the OPEN board.
 export const TIER_CODES = ['M', 'F'].flatMap((sex) =>
-  ['18-29', '30-39', '40-49', '50-59', '60+'].flatMap((age) => ['BEG', 'INT', 'ADV'].map((level) => `${sex}-${age}-${level}`)),
+  ['18-29', '30-39', '40-49', '50-59', '60+'].flatMap((age) =>
+    ['BEG', 'INT', 'ADV'].map((level) => `${sex}-${age}-${level}`),
+  ),
 );
 const TIERS = [...TIER_CODES, 'OPEN'];
 
 function render(container, ctx) {
-  const period = h('select', { testid: 'lb-period' }, PERIODS.map(([value, label]) => h('option', { value }, label)));
+  const period = h(
+    'select',
+    { testid: 'lb-period' },
+    PERIODS.map(([value, label]) => h('option', { value }, label)),
+  );
   period.value = 'weekly';
-  const tier = h('select', { testid: 'lb-tier' }, TIERS.map((code) => h('option', { value: code }, code)));
+  const tier = h(
+    'select',
+    { testid: 'lb-tier' },
+    TIERS.map((code) => h('option', { value: code }, code)),
+  );
   tier.value = 'M-30-39-INT';
-  const perPage = h('input', { type: 'number', min: '1', max: '100', value: '10', testid: 'lb-per-page', inputmode: 'numeric' });
+  const perPage = h('input', {
+    type: 'number',
+    min: '1',
+    max: '100',
+    value: '10',
+    testid: 'lb-per-page',
+    inputmode: 'numeric',
+  });
   const loadButton = h('button', { type: 'submit', class: 'btn', testid: 'lb-load' }, 'Load leaderboard');
-  const mockBanner = h('div', { class: 'mock-banner', testid: 'lb-mock-banner', role: 'note', hidden: true },
-    'MOCK DATA — GET /api/v1/leaderboards returned 404, so these rankings are generated in the browser.');
+  const mockBanner = h(
+    'div',
+    { class: 'mock-banner', testid: 'lb-mock-banner', role: 'note', hidden: true },
+    'MOCK DATA — GET /api/v1/leaderboards returned 404, so these rankings are generated in the browser.',
+  );
   const message = h('p', { testid: 'lb-message', hidden: true, role: 'status' });
   const summary = h('p', { class: 'muted', testid: 'lb-summary' });
   const myPosition = h('p', { testid: 'lb-my-position', hidden: true });
   const tbody = h('tbody', { testid: 'lb-rows' });
   const pageInfo = h('span', { class: 'muted', testid: 'lb-page-info', 'aria-live': 'polite' });
-  const prev = h('button', { type: 'button', class: 'btn btn-secondary', testid: 'lb-prev', disabled: true, onClick: () => go(-1) }, '← Previous');
-  const next = h('button', { type: 'button', class: 'btn btn-secondary', testid: 'lb-next', disabled: true, onClick: () => go(1) }, 'Next →');
+  const prev = h(
+    'button',
+    { type: 'button', class: 'btn btn-secondary', testid: 'lb-prev', disabled: true, onClick: () => go(-1) },
+    '← Previous',
+  );
+  const next = h(
+    'button',
+    { type: 'button', class: 'btn btn-secondary', testid: 'lb-next', disabled: true, onClick: () => go(1) },
+    'Next →',
+  );
   let page = 1;
   let meta = null;
 
@@ -62,15 +90,21 @@ function render(container, ctx) {
     summary.textContent = `${board.mock ? 'MOCK · ' : ''}${board.period ?? period.value} · ${board.tier_code ?? tier.value} · ${formatNumber(board.total_users ?? board.meta?.total)} users`;
     const mine = board.my_position;
     myPosition.hidden = !mine;
-    myPosition.textContent = mine ? `Your position: #${mine.rank} with ${formatNumber(mine.points)} points` : '';
+    myPosition.textContent = mine
+      ? `Your position: #${mine.rank} with ${formatNumber(mine.points)} points`
+      : '';
     tbody.replaceChildren(
       ...(rankings.length
         ? rankings.map((r) =>
-            h('tr', { testid: 'lb-row', class: mine && r.rank === mine.rank ? 'highlight' : null },
+            h(
+              'tr',
+              { testid: 'lb-row', class: mine && r.rank === mine.rank ? 'highlight' : null },
               h('td', { class: 'num' }, r.rank),
               h('td', {}, r.display_name ?? r.user_id ?? '—'),
               h('td', { class: 'num' }, formatNumber(r.points)),
-              h('td', {}, r.tier_code ?? '—')))
+              h('td', {}, r.tier_code ?? '—'),
+            ),
+          )
         : [h('tr', {}, h('td', { colspan: 4 }, 'No rankings for this period and tier'))]),
     );
     meta = board.meta ?? null;
@@ -91,30 +125,60 @@ function render(container, ctx) {
   }
 
   // A new period/tier starts again at page 1.
-  const restart = () => { page = 1; withBusy(loadButton, load); };
+  const restart = () => {
+    page = 1;
+    withBusy(loadButton, load);
+  };
   period.addEventListener('change', restart);
   tier.addEventListener('change', restart);
 
   container.append(
     h('h2', {}, 'Leaderboards'),
-    h('form', { class: 'card', novalidate: true, testid: 'lb-form', onSubmit: (e) => { e.preventDefault(); restart(); } },
+    h(
+      'form',
+      {
+        class: 'card',
+        novalidate: true,
+        testid: 'lb-form',
+        onSubmit: (e) => {
+          e.preventDefault();
+          restart();
+        },
+      },
       h('div', { class: 'grid' }, field('Period', period), field('Tier', tier), field('Per page', perPage)),
-      h('div', { class: 'actions' }, loadButton)),
-    h('div', { class: 'card' },
+      h('div', { class: 'actions' }, loadButton),
+    ),
+    h(
+      'div',
+      { class: 'card' },
       mockBanner,
       message,
       summary,
       myPosition,
-      h('div', { class: 'table-wrap' },
-        h('table', { class: 'table', testid: 'lb-table' },
+      h(
+        'div',
+        { class: 'table-wrap' },
+        h(
+          'table',
+          { class: 'table', testid: 'lb-table' },
           h('caption', { class: 'sr-only' }, 'Leaderboard rankings'),
-          h('thead', {}, h('tr', {},
-            h('th', { scope: 'col', class: 'num' }, 'Rank'),
-            h('th', { scope: 'col' }, 'Display name'),
-            h('th', { scope: 'col', class: 'num' }, 'Points'),
-            h('th', { scope: 'col' }, 'Tier'))),
-          tbody)),
-      h('div', { class: 'pager' }, prev, pageInfo, next)),
+          h(
+            'thead',
+            {},
+            h(
+              'tr',
+              {},
+              h('th', { scope: 'col', class: 'num' }, 'Rank'),
+              h('th', { scope: 'col' }, 'Display name'),
+              h('th', { scope: 'col', class: 'num' }, 'Points'),
+              h('th', { scope: 'col' }, 'Tier'),
+            ),
+          ),
+          tbody,
+        ),
+      ),
+      h('div', { class: 'pager' }, prev, pageInfo, next),
+    ),
   );
   restart(); // show a board straight away (real or mock)
 }
@@ -136,8 +200,36 @@ function prng(seed) {
   };
 }
 
-const FIRST = ['Alex', 'Sam', 'Jordan', 'Taylor', 'Morgan', 'Casey', 'Riley', 'Jamie', 'Avery', 'Quinn', 'Drew', 'Parker', 'Reese', 'Skyler', 'Cameron', 'Hayden'];
-const LAST = ['Runner', 'Walker', 'Lifter', 'Stepper', 'Climber', 'Rower', 'Cyclist', 'Swimmer', 'Hiker', 'Sprinter'];
+const FIRST = [
+  'Alex',
+  'Sam',
+  'Jordan',
+  'Taylor',
+  'Morgan',
+  'Casey',
+  'Riley',
+  'Jamie',
+  'Avery',
+  'Quinn',
+  'Drew',
+  'Parker',
+  'Reese',
+  'Skyler',
+  'Cameron',
+  'Hayden',
+];
+const LAST = [
+  'Runner',
+  'Walker',
+  'Lifter',
+  'Stepper',
+  'Climber',
+  'Rower',
+  'Cyclist',
+  'Swimmer',
+  'Hiker',
+  'Sprinter',
+];
 const SCALE = { daily: 1000, weekly: 6000, monthly: 25000, alltime: 150000 };
 
 /** Builds the whole board for period+tier, then returns the requested page in the API's shape. */
@@ -156,7 +248,7 @@ export function mockLeaderboard(period, tierCode, page, perPage) {
       tier_code: tierCode === 'OPEN' ? TIER_CODES[Math.floor(rand() * TIER_CODES.length)] : tierCode,
       points,
     });
-    points = Math.max(0, points - Math.floor(rand() * (2 * scale) / total));
+    points = Math.max(0, points - Math.floor((rand() * (2 * scale)) / total));
   }
   const totalPages = Math.max(1, Math.ceil(total / perPage));
   const current = Math.min(Math.max(1, page), totalPages);

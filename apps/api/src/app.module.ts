@@ -1,0 +1,9 @@
+import { Module } from '@nestjs/common';
+import { CoreModule, HealthModule } from '@fittrack/core';
+import { MIGRATIONS } from '../../../migrations';
+import { DOMAIN_MODULES } from './domain-modules';
+
+@Module({
+  imports: [CoreModule.forRoot({ role: 'api', migrations: MIGRATIONS }), HealthModule, ...DOMAIN_MODULES],
+})
+export class AppModule {}

@@ -1,0 +1,62 @@
+import { INestApplication } from '@nestjs/common';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { AppConfig, appConfig, ProblemDetailsFilter, requestId, createValidationPipe } from '@fittrack/core';
+import cookieParser from 'cookie-parser';
+import express from 'express';
+import helmet from 'helmet';
+import { join } from 'node:path';
+
+/** The repository root, from both `dist/apps/api/src` and `apps/api/src`. */
+const ROOT = join(__dirname, __dirname.includes(`${join('dist', 'apps')}`) ? '../../../..' : '../../..');
+
+/** Everything main.ts and the e2e tests share, so tests exercise the app exactly as it is served. */
+export function configureApp(app: NestExpressApplication): AppConfig {
+  const config = app.get<AppConfig>(appConfig.KEY);
+  app.set('query parser', 'extended');
+  app.set('trust proxy', 'loopback');
+  app.disable('x-powered-by');
+  app.use(requestId);
+  app.use(
+    helmet({
+      // The Swagger UI and the test page use inline scripts and styles.
+      contentSecurityPolicy: false,
+    }),
+  );
+  app.enableCors({ origin: config.corsOrigins, credentials: true });
+  app.use(cookieParser());
+  app.useBodyParser('json', { limit: '1mb' });
+  app.setGlobalPrefix('api/v1', { exclude: ['health', 'health/live', 'health/ready', 'metrics'] });
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new ProblemDetailsFilter());
+  serveTestPage(app, config);
+  setupSwagger(app);
+  app.enableShutdownHooks();
+  return config;
+}
+
+function serveTestPage(app: NestExpressApplication, config: AppConfig): void {
+  if (!config.features.htmlTestPage) return;
+  app.use('/test/vendor/prism', express.static(join(ROOT, 'node_modules/prismjs')));
+  app.use('/test', express.static(join(ROOT, 'apps/api/public/test'), { index: 'index.html' }));
+}
+
+export function buildOpenApiDocument(app: INestApplication) {
+  const document = new DocumentBuilder()
+    .setTitle('FitTrack API')
+    .setDescription(
+      'Physical activity earns points; points buy sweepstakes tickets. Errors are RFC 7807 problem+json; ' +
+        'lists take `page`, `per_page` (max 100), `sort` and `filter[field]`.',
+    )
+    .setVersion('1.0')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, 'bearer')
+    .build();
+  return SwaggerModule.createDocument(app, document);
+}
+
+function setupSwagger(app: INestApplication): void {
+  SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app), {
+    jsonDocumentUrl: 'docs-json',
+    swaggerOptions: { persistAuthorization: true },
+  });
+}

@@ -1,0 +1,24 @@
+import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { AppModule } from './app.module';
+import { configureApp } from './configure-app';
+import { prepareDatabase } from './prepare-database';
+
+async function bootstrap(): Promise<void> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule, { bufferLogs: false });
+  const config = configureApp(app);
+  await prepareDatabase(app);
+  await app.listen(config.port, config.host);
+  const base = `http://localhost:${config.port}`;
+  const logger = new Logger('Bootstrap');
+  logger.log(`FitTrack API listening on ${base} (database: ${config.database.type})`);
+  logger.log(`API docs: ${base}/docs`);
+  if (config.features.htmlTestPage) logger.log(`Test page: ${base}/test/`);
+}
+
+bootstrap().catch((error: unknown) => {
+  // Config errors list every bad variable; print them without a stack.
+  console.error(error instanceof Error && error.name === 'ConfigError' ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,47 @@
+/** Jest projects: `unit` (specs beside the code), `e2e` (real app over HTTP; SQLite in-memory,
+ * or PostgreSQL with TEST_DB=postgres), `redis` (Bull on real Redis), `browser` (headless Chromium). */
+const { pathsToModuleNameMapper } = require('ts-jest');
+const { compilerOptions } = require('./tsconfig.json');
+
+/** NestJS 12 and a few of its dependencies ship ESM only; Jest on Node 20 cannot require ESM, so those
+ * packages are transpiled to CommonJS (once, then cached). The built app loads them natively. */
+const ESM_PACKAGES = [
+  '@nestjs',
+  '@keyv',
+  'keyv',
+  'cache-manager',
+  'file-type',
+  '@faker-js',
+  'hookified',
+  'strtok3',
+  'token-types',
+  'peek-readable',
+  'uint8array-extras',
+  '@tokenizer',
+];
+
+const shared = {
+  testEnvironment: 'node',
+  moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
+    '^.+\\.m?js$': '<rootDir>/test/support/esm-to-cjs.transformer.js',
+  },
+  transformIgnorePatterns: [`node_modules/(?!(${ESM_PACKAGES.join('|')})/)`],
+  moduleNameMapper: pathsToModuleNameMapper(compilerOptions.paths, { prefix: '<rootDir>/' }),
+  setupFiles: ['<rootDir>/test/setup-env.ts'],
+};
+
+module.exports = {
+  projects: [
+    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },
+    {
+      ...shared,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
+      globalSetup: '<rootDir>/test/global-setup.ts',
+    },
+    { ...shared, displayName: 'redis', testMatch: ['<rootDir>/test/**/*.redis-spec.ts'] },
+    { ...shared, displayName: 'browser', testMatch: ['<rootDir>/test/**/*.browser-spec.ts'] },
+  ],
+};

@@ -1,0 +1,179 @@
+import { Inject } from '@nestjs/common';
+import { ConfigType, registerAs } from '@nestjs/config';
+
+export const DB_TYPES = ['sqlite', 'postgres', 'oracle'] as const;
+export type DbType = (typeof DB_TYPES)[number];
+export const NODE_ENVS = ['development', 'test', 'production'] as const;
+export type NodeEnv = (typeof NODE_ENVS)[number];
+
+/** The defaults a development checkout runs with; production refuses to start with the admin password. */
+export const DEFAULT_ADMIN_EMAIL = 'admin@fittrack.local';
+export const DEFAULT_ADMIN_PASSWORD = 'FitTrack-Admin-2026!';
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Reads env variables, collecting every problem so one error lists them all. */
+class EnvReader {
+  readonly problems: string[] = [];
+  constructor(private readonly env: Env) {}
+
+  string(name: string, fallback: string): string;
+  string(name: string): string | undefined;
+  string(name: string, fallback?: string): string | undefined {
+    const value = this.env[name]?.trim();
+    return value === undefined || value === '' ? fallback : value;
+  }
+
+  required(name: string, when: boolean): string | undefined {
+    const value = this.string(name);
+    if (when && value === undefined) this.problems.push(`${name} is required`);
+    return value;
+  }
+
+  int(name: string, fallback: number, min: number, max: number): number {
+    const raw = this.string(name);
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      this.problems.push(`${name} must be an integer between ${min} and ${max} (got "${raw}")`);
+      return fallback;
+    }
+    return value;
+  }
+
+  bool(name: string, fallback: boolean): boolean {
+    const raw = this.string(name)?.toLowerCase();
+    if (raw === undefined) return fallback;
+    if (['true', '1', 'yes'].includes(raw)) return true;
+    if (['false', '0', 'no'].includes(raw)) return false;
+    this.problems.push(`${name} must be true or false (got "${raw}")`);
+    return fallback;
+  }
+
+  oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+    const raw = this.string(name);
+    if (raw === undefined) return fallback;
+    if (!(allowed as readonly string[]).includes(raw)) {
+      this.problems.push(`${name} must be one of ${allowed.join(', ')} (got "${raw}")`);
+      return fallback;
+    }
+    return raw as T;
+  }
+
+  url(name: string, protocols: string[]): string | undefined {
+    const raw = this.string(name);
+    if (raw === undefined) return undefined;
+    try {
+      const url = new URL(raw);
+      if (!protocols.includes(url.protocol)) throw new Error();
+    } catch {
+      // Never echo the value: URLs carry credentials.
+      this.problems.push(`${name} must be a ${protocols.join(' or ')} URL`);
+    }
+    return raw;
+  }
+
+  list(name: string, fallback: string): string[] {
+    return this.string(name, fallback)
+      .split(',')
+      .map((item) => item.trim().toUpperCase())
+      .filter(Boolean);
+  }
+
+  timeZone(name: string, fallback: string): string {
+    const zone = this.string(name, fallback);
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    } catch {
+      this.problems.push(`${name} must be an IANA time zone (got "${zone}")`);
+    }
+    return zone;
+  }
+}
+
+/** Validates the environment once into a typed, frozen object. Throws ConfigError listing every bad variable. */
+export function parseConfig(env: Env) {
+  const read = new EnvReader(env);
+  const nodeEnv = read.oneOf('NODE_ENV', NODE_ENVS, 'development');
+  const production = nodeEnv === 'production';
+  const dbType = read.oneOf('DB_TYPE', DB_TYPES, 'sqlite');
+
+  const config = {
+    nodeEnv,
+    production,
+    port: read.int('PORT', 8000, 1, 65535),
+    host: read.string('HOST', '0.0.0.0'),
+    logLevel: read.oneOf('LOG_LEVEL', ['error', 'warn', 'log', 'debug', 'verbose'] as const, 'log'),
+    publicBaseUrl: read.string('APP_BASE_URL', 'http://localhost:8000'),
+    corsOrigins: read.string('CORS_ORIGINS', 'http://localhost:8000,http://localhost:3000').split(','),
+    features: {
+      htmlTestPage: !production && read.bool('FEATURE_HTML_TEST_PAGE', true),
+      seedOnEmpty: !production && read.bool('SEED_ON_EMPTY', true),
+    },
+    database: {
+      type: dbType,
+      sqlitePath: read.string('SQLITE_PATH', 'data/fittrack.sqlite'),
+      url: read.required('DATABASE_URL', dbType === 'postgres'),
+      oracle: {
+        user: read.required('ORACLE_USER', dbType === 'oracle'),
+        password: read.required('ORACLE_PASSWORD', dbType === 'oracle'),
+        connectString: read.required('ORACLE_CONNECT_STRING', dbType === 'oracle'),
+      },
+      poolSize: read.int('DB_POOL_SIZE', 10, 1, 200),
+      migrateOnBoot: read.bool('DB_MIGRATE_ON_BOOT', dbType === 'sqlite'),
+      logQueries: read.bool('DB_LOG_QUERIES', false),
+    },
+    redisUrl: read.url('REDIS_URL', ['redis:', 'rediss:']),
+    competitionTimeZone: read.timeZone('COMPETITION_TZ', 'America/New_York'),
+    excludedStates: read.list('SWEEPSTAKES_EXCLUDED_STATES', 'NY,FL,RI'),
+    admin: {
+      email: read.string('ADMIN_EMAIL', DEFAULT_ADMIN_EMAIL).toLowerCase(),
+      password: read.string('ADMIN_PASSWORD', DEFAULT_ADMIN_PASSWORD),
+    },
+    auth: {
+      jwtPrivateKey: read.string('JWT_PRIVATE_KEY'),
+      jwtPublicKey: read.string('JWT_PUBLIC_KEY'),
+      keyDir: read.string('JWT_KEY_DIR', 'data/keys'),
+      accessTtlSeconds: read.int('JWT_ACCESS_TTL_SECONDS', 1800, 60, 86400),
+      refreshTtlSeconds: read.int('JWT_REFRESH_TTL_SECONDS', 604800, 3600, 30 * 86400),
+      bcryptCost: read.int('BCRYPT_COST', 12, 4, 15),
+      authRateLimitPerMinute: read.int('AUTH_RATE_LIMIT_PER_MINUTE', 10, 1, 100000),
+      rateLimitPerMinute: read.int('RATE_LIMIT_PER_MINUTE', 100, 1, 1000000),
+    },
+    email: {
+      smtpUrl: read.url('SMTP_URL', ['smtp:', 'smtps:']),
+      from: read.string('EMAIL_FROM', 'FitTrack <no-reply@fittrack.local>'),
+      maxAttempts: read.int('EMAIL_MAX_ATTEMPTS', 5, 1, 20),
+    },
+  };
+
+  if (production) {
+    if (config.admin.password === DEFAULT_ADMIN_PASSWORD) {
+      read.problems.push('ADMIN_PASSWORD must be changed from its development default in production');
+    }
+    if (!config.auth.jwtPrivateKey || !config.auth.jwtPublicKey) {
+      read.problems.push('JWT_PRIVATE_KEY and JWT_PUBLIC_KEY are required in production');
+    }
+  }
+  if (read.problems.length > 0) throw new ConfigError(read.problems);
+  return deepFreeze(config);
+}
+
+function deepFreeze<T extends object>(value: T): Readonly<T> {
+  for (const child of Object.values(value)) {
+    if (child && typeof child === 'object') deepFreeze(child);
+  }
+  return Object.freeze(value);
+}
+
+export const appConfig = registerAs('app', () => parseConfig(process.env));
+export type AppConfig = ConfigType<typeof appConfig>;
+/** Injects the validated, typed configuration. */
+export const InjectConfig = () => Inject(appConfig.KEY);

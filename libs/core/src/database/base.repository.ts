@@ -1,0 +1,125 @@
+import { EntityManager, In, ObjectLiteral, Repository, SelectQueryBuilder } from 'typeorm';
+import { NotFoundError } from '../errors/domain-errors';
+import { Page } from '../http/list-query.dto';
+
+export type FilterApplier<E extends ObjectLiteral> = (qb: SelectQueryBuilder<E>, value: string) => void;
+
+/** What a list endpoint may filter and sort by: wire names mapped to entity properties. */
+export interface ListSpec<E extends ObjectLiteral> {
+  /** wire field → entity property (equality), or a function adding its own condition */
+  filters: Record<string, string | FilterApplier<E>>;
+  /** wire field → entity property */
+  sorts: Record<string, string>;
+  /** e.g. `-created_at` */
+  defaultSort: string;
+}
+
+export interface ListRequest {
+  page: number;
+  perPage: number;
+  sort?: string;
+  filter?: object;
+}
+
+export const LIST_ALIAS = 'e';
+
+/**
+ * Typed get/list/create/update/soft delete over one aggregate. Subclasses add the aggregate's own
+ * queries; `withManager` binds a copy to a transaction's EntityManager (see UnitOfWork).
+ */
+export abstract class BaseRepository<E extends ObjectLiteral & { id: string }> {
+  protected abstract readonly entityName: string;
+
+  constructor(
+    protected readonly repository: Repository<E>,
+    protected readonly listSpec?: ListSpec<E>,
+  ) {}
+
+  withManager(manager: EntityManager): this {
+    const bound = Object.create(this) as this;
+    Object.defineProperty(bound, 'repository', { value: manager.getRepository(this.repository.target) });
+    return bound;
+  }
+
+  get(id: string): Promise<E | null> {
+    return this.repository.findOneBy({ id } as never);
+  }
+
+  async getOrFail(id: string): Promise<E> {
+    const entity = await this.get(id);
+    if (!entity) throw new NotFoundError(this.entityName);
+    return entity;
+  }
+
+  /**
+   * One page. The page's ids come from an index-friendly query that selects ids only, then the rows are
+   * loaded by id (a deferred join), so deep pages do not drag whole rows through the offset.
+   */
+  async list(request: ListRequest, scope?: (qb: SelectQueryBuilder<E>) => void): Promise<Page<E>> {
+    const qb = this.repository.createQueryBuilder(LIST_ALIAS);
+    scope?.(qb);
+    this.applyFilters(qb, request.filter);
+    const idsQuery = qb
+      .clone()
+      .select(`${LIST_ALIAS}.id`, 'id')
+      .offset((request.page - 1) * request.perPage)
+      .limit(request.perPage);
+    for (const [property, direction] of this.orderings(request.sort)) {
+      idsQuery.addOrderBy(`${LIST_ALIAS}.${property}`, direction);
+    }
+    const [total, idRows] = await Promise.all([qb.getCount(), idsQuery.getRawMany<{ id: string }>()]);
+    const ids = idRows.map((row) => row.id);
+    const rows = ids.length ? await this.loadByIds(ids) : [];
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    return {
+      data: ids.map((id) => byId.get(id)).filter((row): row is E => row !== undefined),
+      meta: {
+        page: request.page,
+        per_page: request.perPage,
+        total,
+        total_pages: Math.ceil(total / request.perPage),
+      },
+    };
+  }
+
+  /** Loads a page's rows; subclasses add the relations their responses need. */
+  protected loadByIds(ids: string[]): Promise<E[]> {
+    return this.repository.findBy({ id: In(ids) } as never);
+  }
+
+  create(data: Partial<E>): Promise<E> {
+    return this.repository.save(this.repository.create(data as never) as unknown as E);
+  }
+
+  async update(id: string, patch: Partial<E>): Promise<E> {
+    const entity = await this.getOrFail(id);
+    return this.repository.save(this.repository.merge(entity, patch as never));
+  }
+
+  async softDelete(id: string): Promise<void> {
+    const result = await this.repository.softDelete(id);
+    if (!result.affected) throw new NotFoundError(this.entityName);
+  }
+
+  private applyFilters(qb: SelectQueryBuilder<E>, filter: object | undefined): void {
+    const filters = this.listSpec?.filters ?? {};
+    for (const [field, value] of Object.entries(filter ?? {})) {
+      const apply = filters[field];
+      if (value === undefined || apply === undefined) continue;
+      if (typeof apply === 'function') apply(qb, String(value));
+      else qb.andWhere(`${LIST_ALIAS}.${apply} = :filter_${field}`, { [`filter_${field}`]: value });
+    }
+  }
+
+  /** Requested sort fields, then the id as a tiebreaker so pages are stable. */
+  private orderings(sort: string | undefined): Array<[string, 'ASC' | 'DESC']> {
+    const spec = this.listSpec;
+    if (!spec) return [['id', 'ASC']];
+    const tokens = (sort || spec.defaultSort).split(',').map((token) => token.trim());
+    const orderings = tokens.map((token): [string, 'ASC' | 'DESC'] => {
+      const descending = token.startsWith('-');
+      return [spec.sorts[descending ? token.slice(1) : token], descending ? 'DESC' : 'ASC'];
+    });
+    return [...orderings, ['id', orderings.at(-1)?.[1] ?? 'ASC']];
+  }
+}

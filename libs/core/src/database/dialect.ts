@@ -1,0 +1,64 @@
+import type { ColumnType } from 'typeorm';
+import type { DbType } from '../config/app-config';
+
+/**
+ * The one place that knows how the three databases differ. Entity decorators and migrations are
+ * evaluated at import time, before Nest builds the config, so the database type is read straight from
+ * DB_TYPE here (parseConfig validates the same variable at boot).
+ */
+export function currentDbType(): DbType {
+  const type = process.env.DB_TYPE?.trim() || 'sqlite';
+  return type === 'postgres' || type === 'oracle' ? type : 'sqlite';
+}
+
+interface DialectTypes {
+  /** JSON documents: native JSON on Oracle, jsonb on PostgreSQL, text on SQLite. */
+  json: ColumnType;
+  timestamp: ColumnType;
+  /** For migrations only: entities leave boolean columns untyped so TypeORM maps them (number(1) on Oracle). */
+  boolean: ColumnType;
+  date: ColumnType;
+  text: ColumnType;
+}
+
+const TYPES: Record<DbType, DialectTypes> = {
+  sqlite: { json: 'simple-json', timestamp: 'datetime', boolean: 'boolean', date: 'date', text: 'text' },
+  postgres: { json: 'jsonb', timestamp: 'timestamptz', boolean: 'boolean', date: 'date', text: 'text' },
+  oracle: {
+    json: 'json',
+    timestamp: 'timestamp with time zone',
+    boolean: 'number',
+    date: 'date',
+    text: 'clob',
+  },
+};
+
+export const columnTypes = (db: DbType = currentDbType()): DialectTypes => TYPES[db];
+
+/** Raw SQL that cannot be written portably: kept here, one entry per dialect. */
+export const dialectSql: Record<
+  DbType,
+  { serverVersion: string; stepsIndex: (index: string, table: string) => string }
+> = {
+  sqlite: {
+    serverVersion: "SELECT 'SQLite ' || sqlite_version() AS version",
+    stepsIndex: (index, table) =>
+      `CREATE INDEX "${index}" ON "${table}" (CAST(json_extract("metrics", '$.steps') AS INTEGER))`,
+  },
+  postgres: {
+    serverVersion: 'SELECT version() AS version',
+    stepsIndex: (index, table) => `CREATE INDEX "${index}" ON "${table}" ((("metrics"->>'steps')::integer))`,
+  },
+  oracle: {
+    serverVersion: 'SELECT banner_full AS "version" FROM v$version WHERE ROWNUM = 1',
+    stepsIndex: (index, table) =>
+      `CREATE INDEX "${index}" ON "${table}" (JSON_VALUE("metrics", '$.steps' RETURNING NUMBER))`,
+  },
+};
+
+/** Oracle accepts at most 1,000 binds in an IN-list; chunk every large id list. */
+export function chunk<T>(items: readonly T[], size = 1000): T[][] {
+  const chunks: T[][] = [];
+  for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
+  return chunks;
+}

@@ -1,0 +1,80 @@
+import { Controller, Get, HttpCode, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { type AppConfig, InjectConfig } from '../config/app-config';
+import { DatabaseService } from '../database/database.service';
+import { QueuePort } from '../queue/queue.port';
+import { Public } from '../http/public.decorator';
+
+interface Check {
+  status: 'up' | 'down';
+  [detail: string]: string | number;
+}
+
+@ApiTags('health')
+@Public()
+@Controller('health')
+export class HealthController {
+  constructor(
+    private readonly database: DatabaseService,
+    private readonly queue: QueuePort,
+    @InjectConfig() private readonly config: AppConfig,
+  ) {}
+
+  @Get()
+  @ApiOkResponse({ schema: { example: { status: 'ok' } } })
+  health() {
+    return { status: 'ok' };
+  }
+
+  @Get('live')
+  @ApiOkResponse({ schema: { example: { status: 'ok' } } })
+  live() {
+    return { status: 'ok' };
+  }
+
+  /** 200 when every configured dependency answers, 503 otherwise, with one entry per check. */
+  @Get('ready')
+  @HttpCode(200)
+  @ApiOkResponse({
+    schema: {
+      example: {
+        status: 'ok',
+        checks: { database: { status: 'up', type: 'sqlite', version: 'SQLite 3.53.2', latency_ms: 1 } },
+      },
+    },
+  })
+  @ApiServiceUnavailableResponse({ description: 'A dependency is down; `checks` says which' })
+  async ready(@Res({ passthrough: true }) response: Response) {
+    const checks: Record<string, Check> = {
+      database: await this.check(async () => ({
+        type: this.config.database.type,
+        version: await this.database.serverVersion(),
+      })),
+    };
+    if (this.queue.kind === 'bull') {
+      checks.redis = await this.check(async () => {
+        await this.queue.ping();
+        return {};
+      });
+    }
+    const ok = Object.values(checks).every((check) => check.status === 'up');
+    response.status(ok ? 200 : 503);
+    return { status: ok ? 'ok' : 'unavailable', checks };
+  }
+
+  private async check(probe: () => Promise<Record<string, string>>): Promise<Check> {
+    const started = performance.now();
+    try {
+      const details = await probe();
+      return { status: 'up', ...details, latency_ms: Math.round(performance.now() - started) };
+    } catch (error) {
+      // The message names the failure (timeout, refused) without credentials or SQL.
+      const reason =
+        error instanceof Error && /timeout|ECONNREFUSED|terminat|connect/i.test(error.message)
+          ? 'unreachable'
+          : 'error';
+      return { status: 'down', error: reason };
+    }
+  }
+}

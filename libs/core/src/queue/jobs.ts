@@ -1,0 +1,28 @@
+/** Every job the system runs, and the queue each belongs to. A job name without exactly one handler fails startup. */
+export enum QueueName {
+  Email = 'email',
+}
+
+export enum JobName {
+  SendEmail = 'send-email',
+}
+
+export const QUEUE_OF_JOB: Record<JobName, QueueName> = {
+  [JobName.SendEmail]: QueueName.Email,
+};
+
+export interface JobOptions {
+  /** Deterministic id: a second enqueue with the same id while the first is known is dropped. */
+  jobId?: string;
+  attempts?: number;
+  delayMs?: number;
+  /** First retry delay; doubles on each further attempt. */
+  backoffMs?: number;
+}
+
+export const DEFAULT_JOB_OPTIONS: Required<Omit<JobOptions, 'jobId' | 'delayMs'>> = {
+  attempts: 5,
+  backoffMs: 1000,
+};
+
+export type JobHandlerFn = (data: unknown, attempt: number) => Promise<void>;

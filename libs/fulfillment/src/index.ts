@@ -1,0 +1,2 @@
+export * from './fulfillment.module';
+export * from './entities/prize-fulfillment.entity';

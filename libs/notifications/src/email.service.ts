@@ -1,0 +1,54 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { JobName, QueuePort } from '@fittrack/core';
+import { EmailOutboxRepository } from './email-outbox.repository';
+import { EmailTemplateName, TEMPLATES } from './email-templates';
+
+type TemplateData<T extends EmailTemplateName> = Parameters<(typeof TEMPLATES)[T]>[0];
+
+export interface SendEmailJob {
+  outboxId: string;
+}
+
+/** Records an email in the outbox and queues its delivery. */
+@Injectable()
+export class EmailService {
+  constructor(
+    private readonly outbox: EmailOutboxRepository,
+    private readonly queue: QueuePort,
+  ) {}
+
+  /**
+   * Pass the transaction's manager so the email exists only if the change that caused it commits; the
+   * job is queued by the caller after commit via `dispatch`.
+   */
+  async record<T extends EmailTemplateName>(
+    to: string,
+    template: T,
+    data: TemplateData<T>,
+    manager?: EntityManager,
+  ): Promise<string> {
+    const rendered = (
+      TEMPLATES[template] as (d: TemplateData<T>) => { subject: string; text: string; html: string }
+    )(data);
+    const repository = manager ? this.outbox.withManager(manager) : this.outbox;
+    const email = await repository.create({
+      toAddress: to,
+      template,
+      subject: rendered.subject,
+      bodyText: rendered.text,
+      bodyHtml: rendered.html,
+      status: 'pending',
+      attempts: 0,
+    });
+    return email.id;
+  }
+
+  async dispatch(outboxId: string): Promise<void> {
+    await this.queue.enqueue<SendEmailJob>(JobName.SendEmail, { outboxId }, { jobId: `email:${outboxId}` });
+  }
+
+  async send<T extends EmailTemplateName>(to: string, template: T, data: TemplateData<T>): Promise<void> {
+    await this.dispatch(await this.record(to, template, data));
+  }
+}

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { EmailOutbox } from './entities/email-outbox.entity';
+import { EmailOutboxRepository } from './email-outbox.repository';
+import { EmailSender } from './email.sender';
+import { EmailService } from './email.service';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([EmailOutbox])],
+  providers: [EmailOutboxRepository, EmailService, EmailSender],
+  exports: [EmailService, EmailOutboxRepository],
+})
+export class NotificationsModule {}

@@ -1,0 +1,48 @@
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
+import { BaseEntity } from '@fittrack/core';
+import type { User } from '@fittrack/users';
+
+export const TRANSACTION_TYPES = ['earn', 'spend', 'adjust', 'refund'] as const;
+export type TransactionType = (typeof TRANSACTION_TYPES)[number];
+export const REFERENCE_TYPES = ['activity', 'ticket_purchase', 'drawing', 'admin'] as const;
+export type ReferenceType = (typeof REFERENCE_TYPES)[number];
+
+/** The append-only points ledger. Nothing updates or deletes a row; corrections are new `adjust` rows. */
+@Entity('point_transactions')
+@Index('ix_point_transactions_user_created', ['userId', 'createdAt'])
+@Index('ix_point_transactions_reference', ['referenceType', 'referenceId'])
+@Check('ck_point_transactions_balance_after', '"balance_after" >= 0')
+export class PointTransaction extends BaseEntity {
+  @Column({ type: 'varchar', length: 36 })
+  userId!: string;
+
+  /** RESTRICT: the ledger is an audit trail; a user with entries is soft deleted, never removed. */
+  @ManyToOne('User', { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'user_id', foreignKeyConstraintName: 'fk_point_transactions_user' })
+  user?: User;
+
+  @Index('ix_point_transactions_type')
+  @Column({ type: 'varchar', length: 8 })
+  transactionType!: TransactionType;
+
+  /** Signed: earn/refund positive, spend negative, adjust either. */
+  @Column({ type: 'int' })
+  amount!: number;
+
+  @Column({ type: 'int' })
+  balanceAfter!: number;
+
+  @Column({ type: 'varchar', length: 24, nullable: true })
+  referenceType!: ReferenceType | null;
+
+  @Column({ type: 'varchar', length: 36, nullable: true })
+  referenceId!: string | null;
+
+  @Column({ type: 'varchar', length: 255 })
+  description!: string;
+
+  /** Makes every award, purchase and refund happen at most once. */
+  @Index('uq_point_transactions_idempotency', { unique: true })
+  @Column({ type: 'varchar', length: 160 })
+  idempotencyKey!: string;
+}

@@ -1,0 +1,2 @@
+export * from './points.module';
+export * from './entities/point-transaction.entity';

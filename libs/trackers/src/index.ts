@@ -1,0 +1,3 @@
+export * from './trackers.module';
+export * from './entities/tracker-connection.entity';
+export * from './entities/activity.entity';

@@ -1,0 +1,43 @@
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { Test, TestingModuleBuilder } from '@nestjs/testing';
+import request from 'supertest';
+import { Clock, ManualClock, QueuePort } from '@fittrack/core';
+import { AppModule } from '../../apps/api/src/app.module';
+import { configureApp } from '../../apps/api/src/configure-app';
+import { prepareDatabase } from '../../apps/api/src/prepare-database';
+
+export interface TestApp {
+  app: NestExpressApplication;
+  http: () => ReturnType<typeof request>;
+  clock: ManualClock;
+  /** Waits until every queued job has run. */
+  drainJobs: () => Promise<void>;
+  close: () => Promise<void>;
+}
+
+/**
+ * Boots the real app (SQLite in-memory, or PostgreSQL with TEST_DB=postgres) with a clock tests can move.
+ * `customize` may override further providers.
+ */
+export async function createTestApp(
+  options: { now?: Date | string; customize?: (builder: TestingModuleBuilder) => TestingModuleBuilder } = {},
+): Promise<TestApp> {
+  const clock = new ManualClock(new Date(options.now ?? Date.now()));
+  let builder = Test.createTestingModule({ imports: [AppModule] })
+    .overrideProvider(Clock)
+    .useValue(clock);
+  if (options.customize) builder = options.customize(builder);
+  const moduleRef = await builder.compile();
+  const app = moduleRef.createNestApplication<NestExpressApplication>({ logger: ['error', 'warn'] });
+  configureApp(app);
+  await prepareDatabase(app);
+  await app.init();
+  const server = app.getHttpServer();
+  return {
+    app,
+    http: () => request(server),
+    clock,
+    drainJobs: () => app.get(QueuePort).drain(),
+    close: () => app.close(),
+  };
+}
