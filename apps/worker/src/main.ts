@@ -1,0 +1,25 @@
+import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { type AppConfig, appConfig, parseConfig } from '@fittrack/core';
+import { WorkerModule } from './worker.module';
+
+/**
+ * Services mode: consumes the Bull queues on REDIS_URL. SIGTERM/SIGINT close the context, which stops
+ * taking new jobs, lets running ones finish (Bull's close waits for them) and releases the database pool.
+ */
+async function bootstrap(): Promise<void> {
+  // Validate first: without Redis there is nothing to consume (the API runs jobs in-process).
+  if (!parseConfig(process.env).redisUrl) {
+    throw new Error('REDIS_URL is required: without Redis the API runs every job in-process');
+  }
+  const app = await NestFactory.createApplicationContext(WorkerModule, { bufferLogs: false });
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+  const config = app.get<AppConfig>(appConfig.KEY);
+  new Logger('Worker').log(`FitTrack worker consuming Bull queues (database: ${config.database.type})`);
+}
+
+bootstrap().catch((error: unknown) => {
+  // Config errors list every bad variable; print them without a stack.
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
