@@ -131,6 +131,8 @@ export function parseConfig(env: Env) {
       logQueries: read.bool('DB_LOG_QUERIES', false),
     },
     redisUrl: read.url('REDIS_URL', ['redis:', 'rediss:']),
+    /** Bull key prefix: processes sharing a Redis see the same queues only with the same prefix. */
+    queuePrefix: read.string('QUEUE_PREFIX', 'fittrack'),
     competitionTimeZone: read.timeZone('COMPETITION_TZ', 'America/New_York'),
     excludedStates: read.list('SWEEPSTAKES_EXCLUDED_STATES', 'NY,FL,RI'),
     admin: {

@@ -14,7 +14,7 @@ import { QueuePort } from './queue.port';
       provide: QueuePort,
       inject: [appConfig.KEY],
       useFactory: (config: AppConfig) =>
-        config.redisUrl ? new BullQueue(config.redisUrl) : new InProcessQueue(),
+        config.redisUrl ? new BullQueue(config.redisUrl, config.queuePrefix) : new InProcessQueue(),
     },
     JobRegistry,
   ],
