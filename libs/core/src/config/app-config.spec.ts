@@ -1,0 +1,105 @@
+import { ConfigError, DEFAULT_ADMIN_PASSWORD, parseConfig } from './app-config';
+
+const problemsOf = (env: Record<string, string>): string[] => {
+  try {
+    parseConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('parseConfig accepted the environment');
+};
+
+describe('parseConfig', () => {
+  it('runs a fresh checkout on defaults: SQLite, port 8000, in-process queue, test page on', () => {
+    const config = parseConfig({});
+    expect(config).toMatchObject({
+      nodeEnv: 'development',
+      production: false,
+      port: 8000,
+      redisUrl: undefined,
+      queuePrefix: 'fittrack',
+      competitionTimeZone: 'America/New_York',
+      excludedStates: ['NY', 'FL', 'RI'],
+      features: { htmlTestPage: true, seedOnEmpty: true },
+      database: { type: 'sqlite', sqlitePath: 'data/fittrack.sqlite', migrateOnBoot: true, poolSize: 10 },
+      admin: { email: 'admin@fittrack.local', password: DEFAULT_ADMIN_PASSWORD },
+    });
+    expect(Object.isFrozen(config.database)).toBe(true);
+  });
+
+  it('collects every bad variable into one error instead of stopping at the first', () => {
+    const problems = problemsOf({
+      PORT: 'eighty',
+      DB_TYPE: 'mysql',
+      REDIS_URL: 'http://user:secret@cache:6379',
+      COMPETITION_TZ: 'Mars/Olympus',
+      FEATURE_HTML_TEST_PAGE: 'maybe',
+      BCRYPT_COST: '40',
+    });
+    expect(problems).toHaveLength(6);
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining('PORT'),
+        expect.stringContaining('DB_TYPE must be one of sqlite, postgres, oracle'),
+        expect.stringContaining('REDIS_URL'),
+        expect.stringContaining('COMPETITION_TZ'),
+        expect.stringContaining('FEATURE_HTML_TEST_PAGE'),
+        expect.stringContaining('BCRYPT_COST must be an integer between 4 and 15'),
+      ]),
+    );
+    // URLs carry credentials: the message names the variable, never its value.
+    expect(problems.join('\n')).not.toContain('secret');
+  });
+
+  it('the error message lists every problem on its own line', () => {
+    expect(() => parseConfig({ PORT: '0', LOG_LEVEL: 'loud' })).toThrow(
+      /Invalid configuration:\n {2}- PORT .*\n {2}- LOG_LEVEL /,
+    );
+  });
+
+  it('requires the connection settings of the chosen database', () => {
+    expect(problemsOf({ DB_TYPE: 'postgres' })).toEqual(['DATABASE_URL is required']);
+    expect(problemsOf({ DB_TYPE: 'oracle' })).toEqual([
+      'ORACLE_USER is required',
+      'ORACLE_PASSWORD is required',
+      'ORACLE_CONNECT_STRING is required',
+    ]);
+    const postgres = parseConfig({ DB_TYPE: 'postgres', DATABASE_URL: 'postgres://db/fittrack' });
+    // Server databases are migrated by `npm run migration:run`, not at boot.
+    expect(postgres.database.migrateOnBoot).toBe(false);
+  });
+
+  it('production refuses the development admin password and missing JWT keys', () => {
+    const problems = problemsOf({ NODE_ENV: 'production' });
+    expect(problems).toEqual([
+      'ADMIN_PASSWORD must be changed from its development default in production',
+      'JWT_PRIVATE_KEY and JWT_PUBLIC_KEY are required in production',
+    ]);
+  });
+
+  it('production never serves the test page nor seeds, whatever the flags say', () => {
+    const config = parseConfig({
+      NODE_ENV: 'production',
+      ADMIN_PASSWORD: 'a-real-secret-password',
+      JWT_PRIVATE_KEY: 'private',
+      JWT_PUBLIC_KEY: 'public',
+      FEATURE_HTML_TEST_PAGE: 'true',
+      SEED_ON_EMPTY: 'true',
+    });
+    expect(config.features).toEqual({ htmlTestPage: false, seedOnEmpty: false });
+  });
+
+  it('normalises lists, booleans and the admin email', () => {
+    const config = parseConfig({
+      SWEEPSTAKES_EXCLUDED_STATES: ' ny, fl ,',
+      DB_LOG_QUERIES: 'YES',
+      ADMIN_EMAIL: 'Boss@Example.COM',
+      QUEUE_PREFIX: 'ci-run-1',
+    });
+    expect(config.excludedStates).toEqual(['NY', 'FL']);
+    expect(config.database.logQueries).toBe(true);
+    expect(config.admin.email).toBe('boss@example.com');
+    expect(config.queuePrefix).toBe('ci-run-1');
+  });
+});
