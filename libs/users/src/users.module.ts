@@ -3,10 +3,16 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { User } from './entities/user.entity';
 import { Profile } from './entities/profile.entity';
 import { UsersRepository } from './users.repository';
+import { UsersService } from './users.service';
+import { UsersController } from './users.controller';
+import { AdminUsersController } from './admin-users.controller';
 
 @Module({
   imports: [TypeOrmModule.forFeature([User, Profile])],
-  providers: [UsersRepository],
-  exports: [UsersRepository],
+  // Routes match in registration order: a `/users/me` controller must come before UsersController,
+  // whose `/users/:id` would otherwise take `me` as an id (and answer 422).
+  controllers: [UsersController, AdminUsersController],
+  providers: [UsersRepository, UsersService],
+  exports: [UsersRepository, UsersService],
 })
 export class UsersModule {}

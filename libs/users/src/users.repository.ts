@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { type QueryDeepPartialEntity, Repository } from 'typeorm';
 import { BaseRepository, LIST_ALIAS } from '@fittrack/core';
 import { User } from './entities/user.entity';
 import { Profile } from './entities/profile.entity';
@@ -54,7 +54,52 @@ export class UsersRepository extends BaseRepository<User> {
     });
   }
 
+  /** A single UPDATE of the given columns (no read first). */
+  async updateColumns(id: string, patch: QueryDeepPartialEntity<User>): Promise<void> {
+    await this.repository.update({ id }, patch);
+  }
+
   saveProfile(profile: Profile): Promise<Profile> {
     return this.profiles.save(profile);
   }
+
+  /** Soft-deleted accounts too: their email stays taken (the unique index covers every row). */
+  findByEmailWithDeleted(email: string): Promise<User | null> {
+    return this.repository.findOne({ where: { email: email.trim().toLowerCase() }, withDeleted: true });
+  }
+
+  /** Updates the user and their profile in one transaction; the user's updated_at always moves. */
+  async updateWithProfile(
+    user: User,
+    userPatch: Partial<User>,
+    profilePatch: Partial<Profile>,
+  ): Promise<User> {
+    return this.repository.manager.transaction(async (manager) => {
+      if (user.profile && Object.keys(profilePatch).length) {
+        user.profile = await manager.save(Object.assign(user.profile, profilePatch));
+      }
+      // A profile-only change is still a change to the account: bump its version and update time.
+      return manager.save(Object.assign(user, userPatch, { version: user.version + 1 }));
+    });
+  }
+
+  /**
+   * The user's live tracker connections for the single-user view. Trackers own that entity; it is reached
+   * by name so users does not depend on trackers (which depends on users).
+   */
+  connectionsOf(userId: string): Promise<ConnectionSummary[]> {
+    return this.repository.manager.getRepository<ConnectionSummary>('TrackerConnection').find({
+      select: { provider: true, isPrimary: true, syncStatus: true, lastSyncAt: true },
+      where: { userId },
+      order: { provider: 'ASC' },
+    });
+  }
+}
+
+export interface ConnectionSummary {
+  userId?: string;
+  provider: string;
+  isPrimary: boolean;
+  syncStatus: string;
+  lastSyncAt: Date | null;
 }

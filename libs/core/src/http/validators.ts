@@ -1,0 +1,49 @@
+import { applyDecorators, ParseUUIDPipe, UnprocessableEntityException } from '@nestjs/common';
+import { IsIn, IsString, MinLength, ValidateBy, ValidationOptions } from 'class-validator';
+
+/** The 50 states plus DC. */
+export const US_STATES = [
+  'AL', 'AK', 'AZ', 'AR', 'CA', 'CO', 'CT', 'DE', 'DC', 'FL', 'GA', 'HI', 'ID', 'IL', 'IN', 'IA', 'KS',
+  'KY', 'LA', 'ME', 'MD', 'MA', 'MI', 'MN', 'MS', 'MO', 'MT', 'NE', 'NV', 'NH', 'NJ', 'NM', 'NY', 'NC',
+  'ND', 'OH', 'OK', 'OR', 'PA', 'RI', 'SC', 'SD', 'TN', 'TX', 'UT', 'VT', 'VA', 'WA', 'WV', 'WI', 'WY',
+] as const; // prettier-ignore
+export type UsState = (typeof US_STATES)[number];
+
+/** A US state code (50 states + DC), upper case. */
+export const IsUsState = (options?: ValidationOptions) =>
+  applyDecorators(
+    IsIn(US_STATES, { message: '$property must be a US state code (50 states + DC)', ...options }),
+  );
+
+/**
+ * A UUID path parameter: anything else is a 422 problem, never a 500 from the database.
+ * Usage: `@Param('id', IsUuidParam) id: string`.
+ */
+export const IsUuidParam = new ParseUUIDPipe({
+  exceptionFactory: () =>
+    new UnprocessableEntityException({
+      message: 'Validation failed',
+      errors: [{ field: 'id', message: 'id must be a UUID' }],
+    }),
+});
+
+/** 12+ characters with upper, lower, digit and symbol; at most 72 bytes (bcrypt ignores the rest). */
+export const IsStrongPassword = () =>
+  applyDecorators(
+    IsString(),
+    MinLength(12, { message: 'password must be at least 12 characters' }),
+    ValidateBy({
+      name: 'isStrongPassword',
+      validator: {
+        validate: (value: unknown) =>
+          typeof value === 'string' &&
+          Buffer.byteLength(value, 'utf8') <= 72 &&
+          /[a-z]/.test(value) &&
+          /[A-Z]/.test(value) &&
+          /\d/.test(value) &&
+          /[^A-Za-z0-9]/.test(value),
+        defaultMessage: () =>
+          'password must contain upper and lower case letters, a digit and a symbol, and be at most 72 bytes',
+      },
+    }),
+  );

@@ -1,0 +1,128 @@
+import { Injectable } from '@nestjs/common';
+import { hash } from 'bcrypt';
+import {
+  ageOn,
+  type AppConfig,
+  BadRequestError,
+  calendarDateIn,
+  canAccessOwned,
+  Clock,
+  ConflictError,
+  ForbiddenError,
+  InjectConfig,
+  NotFoundError,
+  type Page,
+  type Principal,
+} from '@fittrack/core';
+import { Profile } from './entities/profile.entity';
+import { User } from './entities/user.entity';
+import { UsersRepository, type ConnectionSummary } from './users.repository';
+import { tierCodeOn } from './tiers';
+import type { CreateUserDto } from './dto/create-user.dto';
+import type { ListUsersQueryDto } from './dto/list-users-query.dto';
+import type { UpdateUserDto } from './dto/update-user.dto';
+
+export const MINIMUM_AGE = 18;
+
+/** Account administration: the admin CRUD and "self or admin" reads and edits. */
+@Injectable()
+export class UsersService {
+  constructor(
+    private readonly users: UsersRepository,
+    private readonly clock: Clock,
+    @InjectConfig() private readonly config: AppConfig,
+  ) {}
+
+  list(query: ListUsersQueryDto): Promise<Page<User>> {
+    return this.users.list({
+      page: query.page,
+      perPage: query.per_page,
+      sort: query.sort,
+      filter: query.filter,
+    });
+  }
+
+  /** A user with profile and connections; 404 for unknown, soft-deleted, or someone else's (non-admin). */
+  async get(id: string, principal?: Principal): Promise<{ user: User; connections: ConnectionSummary[] }> {
+    const user = await this.readable(id, principal);
+    return { user, connections: await this.users.connectionsOf(id) };
+  }
+
+  async create(dto: CreateUserDto): Promise<User> {
+    const today = this.today();
+    this.assertAdult(dto.date_of_birth, today);
+    if (await this.users.findByEmailWithDeleted(dto.email))
+      throw new ConflictError('Email already registered');
+    const profile: Partial<Profile> = {
+      displayName: dto.display_name,
+      dateOfBirth: dto.date_of_birth,
+      state: dto.state,
+      biologicalSex: dto.biological_sex ?? null,
+      fitnessLevel: dto.fitness_level ?? null,
+      openTierOptIn: dto.open_tier_opt_in ?? false,
+    };
+    profile.tierCode = tierCodeOn(profile as Profile, today);
+    const now = this.clock.now();
+    try {
+      return await this.users.createWithProfile(
+        {
+          email: dto.email,
+          passwordHash: await hash(dto.password, this.config.auth.bcryptCost),
+          role: dto.role ?? 'user',
+          status: dto.status ?? 'active',
+          emailVerified: true,
+          emailVerifiedAt: now,
+        },
+        profile,
+      );
+    } catch (error) {
+      // Two creates racing past the check above: the unique index decides, and the loser gets the 409.
+      if (await this.users.findByEmailWithDeleted(dto.email))
+        throw new ConflictError('Email already registered');
+      throw error;
+    }
+  }
+
+  /** Self or admin; role and status only by an admin. Recalculates the tier from the merged profile. */
+  async update(id: string, dto: UpdateUserDto, principal?: Principal): Promise<User> {
+    const user = await this.readable(id, principal);
+    if ((dto.role !== undefined || dto.status !== undefined) && principal && principal.role !== 'admin') {
+      throw new ForbiddenError();
+    }
+    const today = this.today();
+    if (dto.date_of_birth !== undefined) this.assertAdult(dto.date_of_birth, today);
+    const profilePatch: Partial<Profile> = {
+      ...(dto.display_name !== undefined && { displayName: dto.display_name }),
+      ...(dto.date_of_birth !== undefined && { dateOfBirth: dto.date_of_birth }),
+      ...(dto.state !== undefined && { state: dto.state }),
+      ...(dto.biological_sex !== undefined && { biologicalSex: dto.biological_sex }),
+      ...(dto.fitness_level !== undefined && { fitnessLevel: dto.fitness_level }),
+      ...(dto.open_tier_opt_in !== undefined && { openTierOptIn: dto.open_tier_opt_in }),
+      ...(dto.timezone !== undefined && { timezone: dto.timezone }),
+    };
+    if (user.profile) profilePatch.tierCode = tierCodeOn({ ...user.profile, ...profilePatch }, today);
+    const userPatch: Partial<User> = {
+      ...(dto.role !== undefined && { role: dto.role }),
+      ...(dto.status !== undefined && { status: dto.status }),
+    };
+    return this.users.updateWithProfile(user, userPatch, profilePatch);
+  }
+
+  async remove(id: string): Promise<void> {
+    await this.users.softDelete(id);
+  }
+
+  private async readable(id: string, principal?: Principal): Promise<User> {
+    const user = await this.users.get(id);
+    if (!user || !canAccessOwned(principal, user.id)) throw new NotFoundError('User');
+    return user;
+  }
+
+  private today(): string {
+    return calendarDateIn(this.clock.now(), this.config.competitionTimeZone);
+  }
+
+  private assertAdult(dateOfBirth: string, today: string): void {
+    if (ageOn(dateOfBirth, today) < MINIMUM_AGE) throw new BadRequestError('Must be 18 or older');
+  }
+}
