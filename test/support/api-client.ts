@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { hash } from 'bcrypt';
 import type { Test } from 'supertest';
 import { TokenService } from '@fittrack/auth';
 import { type User, UsersRepository } from '@fittrack/users';
@@ -50,4 +51,45 @@ export async function asAdmin(t: TestApp): Promise<ApiClient> {
     { displayName: 'Test Admin', dateOfBirth: '1980-01-01', state: 'TX' },
   );
   return asUser(t, admin);
+}
+
+export const TEST_PASSWORD = 'Test-Passw0rd!2026';
+let testPasswordHash: Promise<string> | undefined;
+
+export interface UserWithToken {
+  user: User;
+  token: string;
+  refreshToken: string;
+  /** Adds this user's bearer token to a request. */
+  auth: Authorize;
+  client: ApiClient;
+}
+
+/**
+ * Inserts an active, verified user (password `TEST_PASSWORD`) through the repository and logs in through
+ * POST /auth/login, so the token is exactly what a client would get.
+ */
+export async function createUserWithToken(
+  t: TestApp,
+  options: { role?: User['role']; email?: string } = {},
+): Promise<UserWithToken> {
+  testPasswordHash ??= hash(TEST_PASSWORD, 4);
+  const user = await t.app.get(UsersRepository).createWithProfile(
+    {
+      email: options.email ?? `${options.role ?? 'user'}-${randomUUID()}@example.com`,
+      passwordHash: await testPasswordHash,
+      role: options.role ?? 'user',
+      status: 'active',
+      emailVerified: true,
+    },
+    { displayName: 'Test User', dateOfBirth: '1990-01-01', state: 'TX' },
+  );
+  const res = await t
+    .http()
+    .post('/api/v1/auth/login')
+    .send({ email: user.email, password: TEST_PASSWORD })
+    .expect(200);
+  const token: string = res.body.access_token;
+  const auth: Authorize = (request) => request.set('Authorization', `Bearer ${token}`);
+  return { user, token, refreshToken: res.body.refresh_token, auth, client: apiClient(t, auth) };
 }

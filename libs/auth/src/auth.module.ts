@@ -1,9 +1,71 @@
 import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { JwtModule } from '@nestjs/jwt';
+import { PassportModule } from '@nestjs/passport';
+import { ThrottlerModule } from '@nestjs/throttler';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { type AppConfig, appConfig, Clock } from '@fittrack/core';
+import { NotificationsModule } from '@fittrack/notifications';
+import { UsersModule } from '@fittrack/users';
 import { RefreshToken } from './entities/refresh-token.entity';
 import { AuthToken } from './entities/auth-token.entity';
+import { AccessGuard } from './access.guard';
+import { AuthController, PasswordController } from './auth.controller';
+import { AuthService } from './auth.service';
+import { AuthTokensRepository } from './auth-tokens.repository';
+import { AccessTokenDenyList, MemoryDenyList, RedisDenyList } from './deny-list';
+import { JWT_KEYS, loadJwtKeys } from './jwt-keys';
+import { JwtStrategy } from './jwt.strategy';
+import { PasswordHasher } from './password-hasher';
+import { RefreshTokensRepository } from './refresh-tokens.repository';
+import { TokenService } from './token.service';
+
+const MINUTE_MS = 60_000;
 
 @Module({
-  imports: [TypeOrmModule.forFeature([RefreshToken, AuthToken])],
+  imports: [
+    TypeOrmModule.forFeature([RefreshToken, AuthToken]),
+    UsersModule,
+    NotificationsModule,
+    PassportModule,
+    JwtModule.registerAsync({
+      inject: [appConfig.KEY],
+      useFactory: (config: AppConfig) => {
+        const keys = loadJwtKeys(config);
+        return {
+          privateKey: keys.privateKey,
+          publicKey: keys.publicKey,
+          signOptions: { algorithm: 'RS256' },
+          verifyOptions: { algorithms: ['RS256'] },
+        };
+      },
+    }),
+    // Only the credential endpoints use ThrottlerGuard (per IP). RATE_LIMIT_PER_MINUTE (config.auth.
+    // rateLimitPerMinute) is the future global limit; it is not enforced yet.
+    ThrottlerModule.forRootAsync({
+      inject: [appConfig.KEY],
+      useFactory: (config: AppConfig) => [
+        { name: 'auth', ttl: MINUTE_MS, limit: config.auth.authRateLimitPerMinute },
+      ],
+    }),
+  ],
+  controllers: [AuthController, PasswordController],
+  providers: [
+    { provide: JWT_KEYS.token, inject: [appConfig.KEY], useFactory: loadJwtKeys },
+    {
+      provide: AccessTokenDenyList,
+      inject: [appConfig.KEY, Clock],
+      useFactory: (config: AppConfig, clock: Clock) =>
+        config.redisUrl ? new RedisDenyList(config.redisUrl, clock) : new MemoryDenyList(clock),
+    },
+    AuthTokensRepository,
+    RefreshTokensRepository,
+    PasswordHasher,
+    TokenService,
+    AuthService,
+    JwtStrategy,
+    { provide: APP_GUARD, useClass: AccessGuard },
+  ],
+  exports: [TokenService, AccessTokenDenyList, PasswordHasher],
 })
 export class AuthModule {}

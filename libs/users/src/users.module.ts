@@ -6,12 +6,13 @@ import { UsersRepository } from './users.repository';
 import { UsersService } from './users.service';
 import { UsersController } from './users.controller';
 import { AdminUsersController } from './admin-users.controller';
+import { MeController } from './me/me.controller';
 
 @Module({
   imports: [TypeOrmModule.forFeature([User, Profile])],
   // Routes match in registration order: a `/users/me` controller must come before UsersController,
   // whose `/users/:id` would otherwise take `me` as an id (and answer 422).
-  controllers: [UsersController, AdminUsersController],
+  controllers: [MeController, UsersController, AdminUsersController],
   providers: [UsersRepository, UsersService],
   exports: [UsersRepository, UsersService],
 })

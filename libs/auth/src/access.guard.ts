@@ -1,0 +1,49 @@
+import { ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { AuthGuard } from '@nestjs/passport';
+import {
+  type AccessRole,
+  DomainError,
+  ForbiddenError,
+  IS_PUBLIC,
+  type Principal,
+  ROLES,
+  UnauthorizedError,
+} from '@fittrack/core';
+import { TOKEN_INVALID } from './jwt.strategy';
+
+/**
+ * The one global guard (APP_GUARD): every route needs a valid access token unless `@Public()`; `@Roles()`
+ * then restricts by role (admin satisfies any role). Sets `request.principal` for `@CurrentUser()`.
+ */
+@Injectable()
+export class AccessGuard extends AuthGuard('jwt') {
+  constructor(private readonly reflector: Reflector) {
+    super();
+  }
+
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
+    await super.canActivate(context);
+    const request = context.switchToHttp().getRequest<{ user?: Principal; principal?: Principal }>();
+    const principal = request.user!;
+    request.principal = principal;
+    const roles = this.reflector.getAllAndOverride<AccessRole[] | undefined>(ROLES, targets);
+    if (roles?.length && principal.role !== 'admin' && !roles.includes(principal.role)) {
+      throw new ForbiddenError('Insufficient permissions');
+    }
+    return true;
+  }
+
+  /** Maps passport's outcome to the contract's messages. */
+  override handleRequest<TUser = Principal>(error: unknown, user: unknown, info: unknown): TUser {
+    if (error instanceof DomainError) throw error;
+    if (error) throw new UnauthorizedError(TOKEN_INVALID);
+    if (!user) {
+      const message = info instanceof Error ? info.message : '';
+      throw new UnauthorizedError(message === 'No auth token' ? 'Authentication required' : TOKEN_INVALID);
+    }
+    return user as TUser;
+  }
+}

@@ -1,0 +1,97 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsEmail, IsIn, IsOptional, ValidateNested } from 'class-validator';
+import {
+  type AppConfig,
+  InjectConfig,
+  IsSort,
+  ListQueryDto,
+  mapPage,
+  NotFoundError,
+  type Page,
+  Roles,
+} from '@fittrack/core';
+import { EmailOutboxRepository } from './email-outbox.repository';
+import { EMAIL_STATUSES, type EmailOutbox, type EmailStatus } from './entities/email-outbox.entity';
+
+export class EmailFilterDto {
+  @IsOptional()
+  @IsEmail()
+  to?: string;
+
+  @IsOptional()
+  @IsIn(EMAIL_STATUSES)
+  status?: EmailStatus;
+
+  @IsOptional()
+  @IsIn([
+    'verification',
+    'welcome',
+    'password_reset',
+    'winner',
+    'drawing_results',
+    'shipping',
+    'reminder',
+    'forfeit',
+  ])
+  template?: string;
+}
+
+export class ListEmailsQueryDto extends ListQueryDto {
+  @IsSort(['created_at'])
+  declare sort?: string;
+
+  @ApiProperty({
+    required: false,
+    type: EmailFilterDto,
+    description: '`filter[to]`, `filter[status]`, `filter[template]`',
+  })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => EmailFilterDto)
+  filter?: EmailFilterDto;
+}
+
+export const toEmailResponse = (email: EmailOutbox) => ({
+  id: email.id,
+  to: email.toAddress,
+  subject: email.subject,
+  template: email.template,
+  status: email.status,
+  attempts: email.attempts,
+  last_error: email.lastError,
+  body_text: email.bodyText,
+  body_html: email.bodyHtml,
+  created_at: email.createdAt.toISOString(),
+  sent_at: email.sentAt ? email.sentAt.toISOString() : null,
+});
+
+/** The dev/test mailbox: every email the app wrote, newest first. Not available in production (404). */
+@ApiTags('admin')
+@ApiBearerAuth('bearer')
+@Roles('admin')
+@Controller('admin/emails')
+export class AdminEmailsController {
+  constructor(
+    private readonly outbox: EmailOutboxRepository,
+    @InjectConfig() private readonly config: AppConfig,
+  ) {}
+
+  @Get()
+  @ApiOkResponse({ description: 'A page of outbox emails, newest first' })
+  @ApiNotFoundResponse({ description: 'In production' })
+  async list(@Query() query: ListEmailsQueryDto): Promise<Page<ReturnType<typeof toEmailResponse>>> {
+    if (this.config.production) throw new NotFoundError('Resource');
+    const filter = query.filter?.to
+      ? { ...query.filter, to: query.filter.to.trim().toLowerCase() }
+      : query.filter;
+    const page = await this.outbox.list({
+      page: query.page,
+      perPage: query.per_page,
+      sort: query.sort,
+      filter,
+    });
+    return mapPage(page, toEmailResponse);
+  }
+}
