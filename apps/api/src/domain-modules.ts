@@ -2,6 +2,7 @@ import { AuthModule } from '@fittrack/auth';
 import { FulfillmentModule } from '@fittrack/fulfillment';
 import { NotificationsModule } from '@fittrack/notifications';
 import { PointsModule } from '@fittrack/points';
+import { ReportsModule } from '@fittrack/reports';
 import { SweepstakesModule } from '@fittrack/sweepstakes';
 import { TrackersModule } from '@fittrack/trackers';
 import { UsersModule } from '@fittrack/users';
@@ -15,4 +16,5 @@ export const DOMAIN_MODULES = [
   SweepstakesModule,
   FulfillmentModule,
   NotificationsModule,
+  ReportsModule,
 ];

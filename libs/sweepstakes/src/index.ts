@@ -3,3 +3,7 @@ export * from './entities/drawing.entity';
 export * from './entities/prize.entity';
 export * from './entities/ticket.entity';
 export * from './entities/sponsor.entity';
+export * from './drawings.repository';
+export * from './drawings.service';
+export * from './drawing-state';
+export * from './dto/drawings.dto';

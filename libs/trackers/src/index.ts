@@ -1,3 +1,5 @@
 export * from './trackers.module';
 export * from './entities/tracker-connection.entity';
 export * from './entities/activity.entity';
+export * from './activities.repository';
+export * from './dto/activities.dto';

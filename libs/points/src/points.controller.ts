@@ -1,0 +1,45 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { CurrentUser, mapPage, type Page, type Principal } from '@fittrack/core';
+import { PointsService } from './points.service';
+import {
+  BalanceQueryDto,
+  BalanceResponseDto,
+  ListTransactionsQueryDto,
+  PointTransactionResponseDto,
+  toTransactionResponse,
+  TRANSACTION_EXAMPLE,
+} from './dto/points.dto';
+
+@ApiTags('points')
+@ApiBearerAuth('bearer')
+@Controller('points')
+export class PointsController {
+  constructor(private readonly points: PointsService) {}
+
+  @Get('transactions')
+  @ApiOkResponse({
+    description: "The caller's ledger, newest first (admins: any user's via filter[user_id], or everyone's)",
+    example: { data: [TRANSACTION_EXAMPLE], meta: { page: 1, per_page: 20, total: 1, total_pages: 1 } },
+  })
+  @ApiUnprocessableEntityResponse({ description: 'Unknown filter or sort field, bad paging' })
+  async transactions(
+    @Query() query: ListTransactionsQueryDto,
+    @CurrentUser() principal?: Principal,
+  ): Promise<Page<PointTransactionResponseDto>> {
+    return mapPage(await this.points.transactions(query, principal), toTransactionResponse);
+  }
+
+  @Get('balance')
+  @ApiOkResponse({
+    description: "The caller's balance and today's earning against the daily cap",
+    type: BalanceResponseDto,
+    example: { point_balance: 1420, total_points_earned: 5210, today_earned: 340, daily_cap: 1000 },
+  })
+  balance(
+    @Query() query: BalanceQueryDto,
+    @CurrentUser() principal?: Principal,
+  ): Promise<BalanceResponseDto> {
+    return this.points.balance(principal, query.user_id);
+  }
+}

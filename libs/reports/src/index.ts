@@ -1,0 +1,3 @@
+export * from './reports.module';
+export * from './reports.service';
+export * from './dto/report-summary.dto';

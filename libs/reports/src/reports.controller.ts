@@ -1,0 +1,23 @@
+import { Controller, Get } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Roles } from '@fittrack/core';
+import { ReportsService } from './reports.service';
+import { REPORT_EXAMPLE, ReportSummaryDto } from './dto/report-summary.dto';
+
+@ApiTags('reports')
+@ApiBearerAuth('bearer')
+@Roles('admin')
+@Controller('reports')
+export class ReportsController {
+  constructor(private readonly reports: ReportsService) {}
+
+  @Get('summary')
+  @ApiOkResponse({
+    description: 'Counts per entity, integrity checks (orphans, ledger vs balance) and workflow figures',
+    type: ReportSummaryDto,
+    example: REPORT_EXAMPLE,
+  })
+  summary(): Promise<ReportSummaryDto> {
+    return this.reports.summary();
+  }
+}
