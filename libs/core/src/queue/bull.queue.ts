@@ -49,9 +49,21 @@ export class BullQueue extends QueuePort {
     }
   }
 
-  async ping(): Promise<void> {
+  /** ioredis queues commands while reconnecting, so a down Redis would hang the ping: bound it. */
+  async ping(timeoutMs = 3000): Promise<void> {
     const client = this.queue(QueueName.Email).client;
-    await client.ping();
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`redis did not answer within ${timeoutMs} ms (timeout)`)),
+        timeoutMs,
+      );
+    });
+    try {
+      await Promise.race([client.ping(), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   async close(): Promise<void> {
