@@ -37,6 +37,12 @@ export function configureApp(app: NestExpressApplication): AppConfig {
 
 function serveTestPage(app: NestExpressApplication, config: AppConfig): void {
   if (!config.features.htmlTestPage) return;
+  // The page's relative URLs (css/, js/) need the trailing slash.
+  app.use((req: express.Request, res: express.Response, next: express.NextFunction) => {
+    if (req.path !== '/test') return next();
+    const queryAt = req.originalUrl.indexOf('?');
+    res.redirect(301, `/test/${queryAt >= 0 ? req.originalUrl.slice(queryAt) : ''}`);
+  });
   app.use('/test/vendor/prism', express.static(join(ROOT, 'node_modules/prismjs')));
   app.use('/test', express.static(join(ROOT, 'apps/api/public/test'), { index: 'index.html' }));
 }

@@ -1,0 +1,57 @@
+import { createTestApp, TestApp } from '../support/test-app';
+
+/** Boots the app with the given environment overrides, restoring the environment afterwards. */
+async function withEnv<T>(env: Record<string, string>, run: (t: TestApp) => Promise<T>): Promise<T> {
+  const saved = Object.fromEntries(Object.keys(env).map((key) => [key, process.env[key]]));
+  Object.assign(process.env, env);
+  let t: TestApp | undefined;
+  try {
+    t = await createTestApp();
+    return await run(t);
+  } finally {
+    await t?.close();
+    for (const [key, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+  }
+}
+
+describe('the HTML test page', () => {
+  it('is served at /test/ with its assets, and /test redirects there', async () => {
+    await withEnv({}, async (t) => {
+      const page = await t.http().get('/test/').expect(200);
+      expect(page.headers['content-type']).toContain('text/html');
+      expect(page.text).toContain('data-testid="tab-list"');
+      await t.http().get('/test/js/app.js').expect(200);
+      await t.http().get('/test/vendor/prism/prism.js').expect(200);
+      const redirect = await t.http().get('/test').expect(301);
+      expect(redirect.headers.location).toBe('/test/');
+      const withQuery = await t.http().get('/test?tab=reports').expect(301);
+      expect(withQuery.headers.location).toBe('/test/?tab=reports');
+    });
+  });
+
+  it('is 404 when FEATURE_HTML_TEST_PAGE=false', async () => {
+    await withEnv({ FEATURE_HTML_TEST_PAGE: 'false' }, async (t) => {
+      const res = await t.http().get('/test/').expect(404);
+      expect(res.text).not.toContain('data-testid');
+      await t.http().get('/test').expect(404);
+      await t.http().get('/test/vendor/prism/prism.js').expect(404);
+    });
+  });
+
+  it('is 404 in production', async () => {
+    const production = {
+      NODE_ENV: 'production',
+      ADMIN_PASSWORD: 'a-production-grade-secret',
+      JWT_PRIVATE_KEY: 'unused-by-this-test',
+      JWT_PUBLIC_KEY: 'unused-by-this-test',
+    };
+    await withEnv(production, async (t) => {
+      const res = await t.http().get('/test/').expect(404);
+      expect(res.text).not.toContain('data-testid');
+      await t.http().get('/test').expect(404);
+    });
+  });
+});
