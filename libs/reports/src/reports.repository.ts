@@ -108,12 +108,12 @@ export const INTEGRITY_CHECKS: IntegrityCheckSpec[] = [
         .withDeleted()
         .where(
           (qb) =>
-            `u.pointBalance <> COALESCE((${qb
+            `u.pointBalance <> COALESCE(${qb
               .subQuery()
               .select('SUM(t.amount)')
               .from(PointTransaction, 't')
               .where('t.userId = u.id')
-              .getQuery()}), 0)`,
+              .getQuery()}, 0)`,
         ),
   },
   {
@@ -126,25 +126,25 @@ export const INTEGRITY_CHECKS: IntegrityCheckSpec[] = [
         .withDeleted()
         .where(
           (qb) =>
-            `EXISTS (${qb.subQuery().select('1').from(PointTransaction, 't1').where('t1.userId = u.id').getQuery()})`,
+            `EXISTS ${qb.subQuery().select('1').from(PointTransaction, 't1').where('t1.userId = u.id').getQuery()}`,
         )
         .andWhere(
           (qb) =>
-            `NOT EXISTS (${qb
+            `NOT EXISTS ${qb
               .subQuery()
               .select('1')
               .from(PointTransaction, 't2')
               .where('t2.userId = u.id')
               .andWhere('t2.balanceAfter = u.pointBalance')
               .andWhere(
-                `t2.createdAt = (${qb
+                `t2.createdAt = ${qb
                   .subQuery()
                   .select('MAX(t3.createdAt)')
                   .from(PointTransaction, 't3')
                   .where('t3.userId = u.id')
-                  .getQuery()})`,
+                  .getQuery()}`,
               )
-              .getQuery()})`,
+              .getQuery()}`,
         ),
   },
   {
@@ -157,7 +157,7 @@ export const INTEGRITY_CHECKS: IntegrityCheckSpec[] = [
         .where('u.pointBalance < 0')
         .orWhere(
           (qb) =>
-            `EXISTS (${qb.subQuery().select('1').from(PointTransaction, 't').where('t.userId = u.id').andWhere('t.balanceAfter < 0').getQuery()})`,
+            `EXISTS ${qb.subQuery().select('1').from(PointTransaction, 't').where('t.userId = u.id').andWhere('t.balanceAfter < 0').getQuery()}`,
         ),
   },
   {
@@ -169,7 +169,7 @@ export const INTEGRITY_CHECKS: IntegrityCheckSpec[] = [
         .withDeleted()
         .where(
           (qb) =>
-            `d.totalTickets <> (${qb.subQuery().select('COUNT(*)').from(Ticket, 'k').where('k.drawingId = d.id').getQuery()})`,
+            `d.totalTickets <> ${qb.subQuery().select('COUNT(*)').from(Ticket, 'k').where('k.drawingId = d.id').getQuery()}`,
         ),
   },
 ];
