@@ -3,6 +3,7 @@ import { FulfillmentModule } from '@fittrack/fulfillment';
 import { NotificationsModule } from '@fittrack/notifications';
 import { PointsModule } from '@fittrack/points';
 import { ReportsModule } from '@fittrack/reports';
+import { SeedingModule } from '@fittrack/seeding';
 import { SweepstakesModule } from '@fittrack/sweepstakes';
 import { TrackersModule } from '@fittrack/trackers';
 import { UsersModule } from '@fittrack/users';
@@ -17,4 +18,5 @@ export const DOMAIN_MODULES = [
   FulfillmentModule,
   NotificationsModule,
   ReportsModule,
+  SeedingModule,
 ];

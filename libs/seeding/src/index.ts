@@ -1,0 +1,3 @@
+export * from './seeding.module';
+export * from './seed.service';
+export * from './dataset';
