@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ConfigError, DEFAULT_ADMIN_PASSWORD, parseConfig } from './app-config';
 
 const problemsOf = (env: Record<string, string>): string[] => {
@@ -101,5 +103,16 @@ describe('parseConfig', () => {
     expect(config.database.logQueries).toBe(true);
     expect(config.admin.email).toBe('boss@example.com');
     expect(config.queuePrefix).toBe('ci-run-1');
+  });
+});
+
+describe('.env.example', () => {
+  it('documents every variable parseConfig reads', () => {
+    const source = readFileSync(join(__dirname, 'app-config.ts'), 'utf8');
+    const example = readFileSync(join(__dirname, '../../../../.env.example'), 'utf8');
+    const read = [...source.matchAll(/read\.\w+\('([A-Z0-9_]+)'/g)].map((match) => match[1]);
+    const documented = [...example.matchAll(/^([A-Z0-9_]+)=/gm)].map((match) => match[1]);
+    expect(read.length).toBeGreaterThan(30);
+    expect(read.filter((name) => !documented.includes(name))).toEqual([]);
   });
 });
