@@ -1,8 +1,7 @@
 import { RequestMethod } from '@nestjs/common';
 import { PATH_METADATA, METHOD_METADATA } from '@nestjs/common/constants';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
-import { AUTHENTICATED } from '@fittrack/auth';
-import { IS_PUBLIC, ROLES } from '@fittrack/core';
+import { AUTHENTICATED, IS_PUBLIC, ROLES } from '@fittrack/core';
 import { createUserWithToken, type UserWithToken } from '../support/api-client';
 import { createTestApp, TestApp } from '../support/test-app';
 
@@ -60,24 +59,6 @@ function routeTable(t: TestApp): Route[] {
 const SAMPLE_ID = '550e8400-e29b-41d4-a716-446655440000';
 const concrete = (path: string) => path.replace(/:[A-Za-z_]+/g, SAMPLE_ID);
 
-/**
- * Routes whose access is the guard's default (any authenticated user) without an `@Authenticated()` marker.
- * Keep this list short: new routes should say `@Public()`, `@Roles(...)` or `@Authenticated()` explicitly.
- */
-const DOCUMENTED_DEFAULT_AUTHENTICATED = new Set<string>([
-  'MeController.me',
-  'MeController.updateMe',
-  'MeController.updateProfile',
-  'MeController.publicProfile',
-  'UsersController.get',
-  'UsersController.update',
-  // Owner-scoped reads (a non-admin sees only their own rows).
-  'ActivitiesController.list',
-  'ActivitiesController.get',
-  'PointsController.transactions',
-  'PointsController.balance',
-]);
-
 /** The guard's own answers; a handler may still answer 401/403 for its own reasons (e.g. a bad refresh token). */
 const GUARD_DETAILS = [
   'Authentication required',
@@ -113,7 +94,7 @@ describe('RBAC matrix over the app route table', () => {
 
   it('every route declares its access (public, roles, or authenticated)', () => {
     const undecided = routes
-      .filter((r) => r.access === undefined && !DOCUMENTED_DEFAULT_AUTHENTICATED.has(r.name))
+      .filter((r) => r.access === undefined)
       .map((r) => `${r.method} ${r.path} (${r.name})`);
     expect(undecided).toEqual([]);
   });

@@ -16,6 +16,7 @@ import { ThrottlerGuard } from '@nestjs/throttler';
 import type { Request, Response } from 'express';
 import {
   type AppConfig,
+  Authenticated,
   CurrentUser,
   InjectConfig,
   type Principal,
@@ -23,7 +24,7 @@ import {
   UnauthorizedError,
 } from '@fittrack/core';
 import { AuthService } from './auth.service';
-import { ApiRateLimited, Authenticated } from './decorators';
+import { ApiRateLimited } from './decorators';
 import {
   ChangePasswordDto,
   EmailDto,

@@ -4,7 +4,6 @@ export * from './entities/auth-token.entity';
 export * from './decorators';
 export * from './deny-list';
 export * from './token.service';
-export * from './password';
 export * from './password-hasher';
 export * from './lockout';
 export * from './eligibility';

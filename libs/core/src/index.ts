@@ -14,6 +14,7 @@ export * from './http/public.decorator';
 export * from './http/request-id.middleware';
 export * from './http/validation';
 export * from './http/validators';
+export * from './http/password-rules';
 export * from './http/access';
 export * from './clock/calendar';
 export * from './queue/jobs';

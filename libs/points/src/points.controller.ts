@@ -1,6 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
-import { CurrentUser, mapPage, type Page, type Principal } from '@fittrack/core';
+import { Authenticated, CurrentUser, mapPage, type Page, type Principal } from '@fittrack/core';
 import { PointsService } from './points.service';
 import {
   BalanceQueryDto,
@@ -14,6 +14,7 @@ import {
 @ApiTags('points')
 @ApiBearerAuth('bearer')
 @Controller('points')
+@Authenticated()
 export class PointsController {
   constructor(private readonly points: PointsService) {}
 

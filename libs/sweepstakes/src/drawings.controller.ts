@@ -7,7 +7,15 @@ import {
   ApiTags,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
-import { CurrentUser, IsUuidParam, mapPage, type Page, type Principal, Roles } from '@fittrack/core';
+import {
+  Authenticated,
+  CurrentUser,
+  IsUuidParam,
+  mapPage,
+  type Page,
+  type Principal,
+  Roles,
+} from '@fittrack/core';
 import { DrawingsService } from './drawings.service';
 import {
   CreateDrawingDto,
@@ -25,6 +33,7 @@ export class DrawingsController {
   constructor(private readonly drawings: DrawingsService) {}
 
   @Get()
+  @Authenticated()
   @ApiOkResponse({
     description: 'Drawings (non-admins never see drafts)',
     example: { data: [DRAWING_EXAMPLE], meta: { page: 1, per_page: 20, total: 1, total_pages: 1 } },
@@ -38,6 +47,7 @@ export class DrawingsController {
   }
 
   @Get(':id')
+  @Authenticated()
   @ApiOkResponse({
     description: 'One drawing with its prizes',
     type: DrawingResponseDto,

@@ -6,7 +6,7 @@ import {
   ApiTags,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
-import { CurrentUser, IsUuidParam, mapPage, type Page, type Principal } from '@fittrack/core';
+import { Authenticated, CurrentUser, IsUuidParam, mapPage, type Page, type Principal } from '@fittrack/core';
 import { ActivitiesService } from './activities.service';
 import {
   ACTIVITY_EXAMPLE,
@@ -18,6 +18,7 @@ import {
 @ApiTags('activities')
 @ApiBearerAuth('bearer')
 @Controller('activities')
+@Authenticated()
 export class ActivitiesController {
   constructor(private readonly activities: ActivitiesService) {}
 

@@ -9,7 +9,15 @@ import {
   ApiTags,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
-import { CurrentUser, IsUuidParam, mapPage, type Page, type Principal, Roles } from '@fittrack/core';
+import {
+  Authenticated,
+  CurrentUser,
+  IsUuidParam,
+  mapPage,
+  type Page,
+  type Principal,
+  Roles,
+} from '@fittrack/core';
 import { UsersService } from './users.service';
 import { CreateUserDto } from './dto/create-user.dto';
 import { ListUsersQueryDto } from './dto/list-users-query.dto';
@@ -36,6 +44,7 @@ export class UsersController {
   }
 
   @Get(':id')
+  @Authenticated()
   @ApiOkResponse({
     description: 'The user with profile and tracker connections (self or admin)',
     type: UserResponseDto,
@@ -69,6 +78,7 @@ export class UsersController {
   }
 
   @Put(':id')
+  @Authenticated()
   @ApiOkResponse({
     description: 'Updated (self or admin; role/status admin only)',
     type: UserResponseDto,

@@ -3,7 +3,7 @@ import { Transform } from 'class-transformer';
 import { IsEmail, IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import { IsCalendarDate, IsUsState } from '@fittrack/core';
 import { BIOLOGICAL_SEXES, type BiologicalSex, FITNESS_LEVELS, type FitnessLevel } from '@fittrack/users';
-import { IsStrongPassword } from '../password';
+import { IsStrongPassword } from '@fittrack/core';
 
 const normalizeEmail = ({ value }: { value: unknown }) =>
   typeof value === 'string' ? value.trim().toLowerCase() : value;

@@ -1,7 +1,12 @@
-import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
+import { applyDecorators, createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
+import { ApiBearerAuth, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
 
-/** Access decisions read by the global auth guard: every route is authenticated unless marked. */
+/**
+ * Access decisions read by the global auth guard. Every route carries exactly one: `@Public()`,
+ * `@Authenticated()` or `@Roles(...)` (the RBAC matrix test fails on a route without one).
+ */
 export const IS_PUBLIC = 'fittrack:isPublic';
+export const AUTHENTICATED = 'fittrack:authenticated';
 export const ROLES = 'fittrack:roles';
 
 export type AccessRole = 'user' | 'premium' | 'admin';
@@ -9,8 +14,22 @@ export type AccessRole = 'user' | 'premium' | 'admin';
 /** The route needs no authentication. */
 export const Public = () => SetMetadata(IS_PUBLIC, true);
 
-/** The route needs one of these roles (in addition to authentication). */
-export const Roles = (...roles: AccessRole[]) => SetMetadata(ROLES, roles);
+const bearer = () =>
+  applyDecorators(
+    ApiBearerAuth('bearer'),
+    ApiUnauthorizedResponse({ description: 'Authentication required / Token expired / Invalid token' }),
+  );
+
+/** Any signed-in caller; ownership is checked in the service. */
+export const Authenticated = () => applyDecorators(SetMetadata(AUTHENTICATED, true), bearer());
+
+/** Callers with one of these roles (admin passes every role check). */
+export const Roles = (...roles: AccessRole[]) =>
+  applyDecorators(
+    SetMetadata(ROLES, roles),
+    bearer(),
+    ApiForbiddenResponse({ description: 'Insufficient permissions' }),
+  );
 
 /** The authenticated caller, as the auth guard puts it on the request. */
 export interface Principal {

@@ -1,5 +1,5 @@
 import { applyDecorators, ParseUUIDPipe, UnprocessableEntityException } from '@nestjs/common';
-import { IsIn, IsString, MinLength, ValidateBy, ValidationOptions } from 'class-validator';
+import { IsIn, ValidationOptions } from 'class-validator';
 
 /** The 50 states plus DC. */
 export const US_STATES = [
@@ -26,24 +26,3 @@ export const IsUuidParam = new ParseUUIDPipe({
       errors: [{ field: 'id', message: 'id must be a UUID' }],
     }),
 });
-
-/** 12+ characters with upper, lower, digit and symbol; at most 72 bytes (bcrypt ignores the rest). */
-export const IsStrongPassword = () =>
-  applyDecorators(
-    IsString(),
-    MinLength(12, { message: 'password must be at least 12 characters' }),
-    ValidateBy({
-      name: 'isStrongPassword',
-      validator: {
-        validate: (value: unknown) =>
-          typeof value === 'string' &&
-          Buffer.byteLength(value, 'utf8') <= 72 &&
-          /[a-z]/.test(value) &&
-          /[A-Z]/.test(value) &&
-          /\d/.test(value) &&
-          /[^A-Za-z0-9]/.test(value),
-        defaultMessage: () =>
-          'password must contain upper and lower case letters, a digit and a symbol, and be at most 72 bytes',
-      },
-    }),
-  );

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Param, Put } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiOkResponse, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
-import { CurrentUser, IsUuidParam, NotFoundError, type Principal } from '@fittrack/core';
+import { Authenticated, CurrentUser, IsUuidParam, NotFoundError, type Principal } from '@fittrack/core';
 import { UsersService } from '../users.service';
 import { UsersRepository } from '../users.repository';
 import { toUserResponse, USER_EXAMPLE, UserResponseDto } from '../dto/user-response.dto';
@@ -12,6 +12,7 @@ import { PublicProfileDto, UpdateMeDto, UpdateMyProfileDto } from './me.dto';
  */
 @ApiTags('users')
 @Controller('users')
+@Authenticated()
 export class MeController {
   constructor(
     private readonly users: UsersService,

@@ -1,4 +1,4 @@
-import { passwordProblems } from './password';
+import { passwordProblems } from './password-rules';
 
 describe('passwordProblems', () => {
   it('accepts 12+ characters with upper, lower, digit and symbol', () => {
