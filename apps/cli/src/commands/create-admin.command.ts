@@ -1,6 +1,6 @@
 import { Command, CommandRunner, Option } from 'nest-commander';
-import { PasswordHasher, passwordProblems } from '@fittrack/auth';
-import { Clock } from '@fittrack/core';
+import { PasswordHasher } from '@fittrack/auth';
+import { Clock, passwordProblems } from '@fittrack/core';
 import { UsersRepository } from '@fittrack/users';
 
 @Command({ name: 'create-admin', description: 'Create an active, verified admin account' })

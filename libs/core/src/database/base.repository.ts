@@ -24,11 +24,20 @@ export interface ListRequest {
 export const LIST_ALIAS = 'e';
 
 /**
+ * Counting a large filtered set costs more than fetching its page (a full index scan per request). Totals
+ * at or above this size are reused for a few seconds, per query and parameters; smaller ones are always
+ * exact, so a total only lags where a few seconds make no visible difference.
+ */
+const CACHED_COUNT_MIN = 10_000;
+const CACHED_COUNT_TTL_MS = 5_000;
+
+/**
  * Typed get/list/create/update/soft delete over one aggregate. Subclasses add the aggregate's own
  * queries; `withManager` binds a copy to a transaction's EntityManager (see UnitOfWork).
  */
 export abstract class BaseRepository<E extends ObjectLiteral & { id: string }> {
   protected abstract readonly entityName: string;
+  private readonly countCache = new Map<string, { total: number; expires: number }>();
 
   constructor(
     protected readonly repository: Repository<E>,
@@ -67,7 +76,7 @@ export abstract class BaseRepository<E extends ObjectLiteral & { id: string }> {
     for (const [property, direction] of this.orderings(request.sort)) {
       idsQuery.addOrderBy(`${LIST_ALIAS}.${property}`, direction);
     }
-    const [total, idRows] = await Promise.all([qb.getCount(), idsQuery.getRawMany<{ id: string }>()]);
+    const [total, idRows] = await Promise.all([this.count(qb), idsQuery.getRawMany<{ id: string }>()]);
     const ids = idRows.map((row) => row.id);
     const rows = ids.length ? await this.loadByIds(ids) : [];
     const byId = new Map(rows.map((row) => [row.id, row]));
@@ -80,6 +89,19 @@ export abstract class BaseRepository<E extends ObjectLiteral & { id: string }> {
         total_pages: Math.ceil(total / request.perPage),
       },
     };
+  }
+
+  private async count(qb: SelectQueryBuilder<E>): Promise<number> {
+    const [sql, parameters] = qb.getQueryAndParameters();
+    const key = `${sql}|${JSON.stringify(parameters)}`;
+    const cached = this.countCache.get(key);
+    if (cached && cached.expires > performance.now()) return cached.total;
+    const total = await qb.getCount();
+    if (total >= CACHED_COUNT_MIN) {
+      if (this.countCache.size >= 100) this.countCache.clear();
+      this.countCache.set(key, { total, expires: performance.now() + CACHED_COUNT_TTL_MS });
+    } else this.countCache.delete(key);
+    return total;
   }
 
   /** Loads a page's rows; subclasses add the relations their responses need. */
