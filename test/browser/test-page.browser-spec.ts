@@ -4,6 +4,9 @@ import { createUserWithToken, TEST_PASSWORD, UserWithToken } from '../support/ap
 import { launchBrowser, TestBrowser } from '../support/browser';
 import { createTestApp, TestApp } from '../support/test-app';
 
+/** The page's DOM, as used inside page.waitForFunction callbacks (which run in the browser). */
+declare const document: { querySelector(selector: string): { textContent: string | null } | null };
+
 jest.setTimeout(60_000);
 
 describe('the HTML test page in Chromium', () => {

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { Client } from 'pg';
 import { DataSource, QueryRunner } from 'typeorm';
 import { dataSourceOptions, parseConfig } from '@fittrack/core';
 import { MIGRATIONS } from '../../migrations';
@@ -28,14 +27,14 @@ const onPostgres = process.env.TEST_DB === 'postgres';
  */
 async function postgresUrl(): Promise<string> {
   const url = new URL(process.env.DATABASE_URL!);
-  const admin = new Client({ connectionString: url.toString() });
-  await admin.connect();
+  const admin = new DataSource({ type: 'postgres', url: url.toString() });
+  await admin.initialize();
   try {
     await admin.query('CREATE DATABASE fittrack_migrations');
   } catch (error) {
     if ((error as { code?: string }).code !== '42P04') throw error; // already exists
   } finally {
-    await admin.end();
+    await admin.destroy();
   }
   url.pathname = '/fittrack_migrations';
   return url.toString();
