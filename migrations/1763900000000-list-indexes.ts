@@ -11,7 +11,9 @@ export class ListIndexes1763900000000 implements MigrationInterface {
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.createIndex(
       'users',
-      new TableIndex({ name: 'ix_users_live_created', columnNames: ['deleted_at', 'created_at', 'id'] }),
+      // deleted_at last: the index covers the live-users scan, yet never attracts `deleted_at IS NULL`
+      // lookups by id (leading with it made SQLite scan every live user to load a page's 20 rows).
+      new TableIndex({ name: 'ix_users_created_live', columnNames: ['created_at', 'id', 'deleted_at'] }),
     );
     await queryRunner.createIndex(
       'activities',
@@ -24,6 +26,6 @@ export class ListIndexes1763900000000 implements MigrationInterface {
 
   async down(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.dropIndex('activities', 'ix_activities_type_start_id');
-    await queryRunner.dropIndex('users', 'ix_users_live_created');
+    await queryRunner.dropIndex('users', 'ix_users_created_live');
   }
 }

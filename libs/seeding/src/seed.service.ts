@@ -1,7 +1,15 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
-import { type AppConfig, Clock, DatabaseService, InjectConfig, chunk } from '@fittrack/core';
+import {
+  type AppConfig,
+  Clock,
+  DatabaseService,
+  InjectConfig,
+  chunk,
+  currentDbType,
+  dialectSql,
+} from '@fittrack/core';
 import { PasswordHasher } from '@fittrack/auth';
 import { PrizeFulfillment } from '@fittrack/fulfillment';
 import { EmailOutbox } from '@fittrack/notifications';
@@ -133,6 +141,8 @@ export class SeedService {
       progress?.('done', plan.users, plan.users);
     });
 
+    // Fresh statistics, or the planner may ignore the list indexes after a large load.
+    await this.dataSource.query(dialectSql[currentDbType()].analyze);
     const durationMs = Math.round(performance.now() - started);
     this.logger.log(`Seeded in ${durationMs} ms: ${JSON.stringify(counts)}`);
     return { counts, randomSeed: plan.randomSeed, referenceTime: reference, durationMs };

@@ -38,21 +38,29 @@ export const columnTypes = (db: DbType = currentDbType()): DialectTypes => TYPES
 /** Raw SQL that cannot be written portably: kept here, one entry per dialect. */
 export const dialectSql: Record<
   DbType,
-  { serverVersion: string; stepsIndex: (index: string, table: string) => string }
+  {
+    serverVersion: string;
+    stepsIndex: (index: string, table: string) => string;
+    /** Refreshes planner statistics after a bulk load (the seeder), so new indexes get used. */
+    analyze: string;
+  }
 > = {
   sqlite: {
     serverVersion: "SELECT 'SQLite ' || sqlite_version() AS version",
     stepsIndex: (index, table) =>
       `CREATE INDEX "${index}" ON "${table}" (CAST(json_extract("metrics", '$.steps') AS INTEGER))`,
+    analyze: 'ANALYZE',
   },
   postgres: {
     serverVersion: 'SELECT version() AS version',
     stepsIndex: (index, table) => `CREATE INDEX "${index}" ON "${table}" ((("metrics"->>'steps')::integer))`,
+    analyze: 'ANALYZE',
   },
   oracle: {
     serverVersion: 'SELECT banner_full AS "version" FROM v$version WHERE ROWNUM = 1',
     stepsIndex: (index, table) =>
       `CREATE INDEX "${index}" ON "${table}" (JSON_VALUE("metrics", '$.steps' RETURNING NUMBER))`,
+    analyze: 'BEGIN DBMS_STATS.GATHER_SCHEMA_STATS(USER); END;',
   },
 };
 
