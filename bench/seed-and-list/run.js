@@ -6,6 +6,7 @@
  * activities), boots the API, logs in as the seeded admin and fires BENCH_REQUESTS sequential requests at
  * each list endpoint, pages spread from the first to the last. Prints p50/p95 per endpoint.
  * Env: BENCH_DBS=sqlite,postgres  BENCH_USERS=100000  BENCH_ACTIVITIES=1000000  BENCH_REQUESTS=1000
+ * BENCH_SKIP_SEED=1 measures the lists on the databases a previous run left behind.
  */
 const { spawn, execFileSync } = require('node:child_process');
 const { rmSync, mkdirSync } = require('node:fs');
@@ -21,6 +22,7 @@ const ACTIVITIES = Number(process.env.BENCH_ACTIVITIES ?? 1_000_000);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 1000);
 const DBS = (process.env.BENCH_DBS ?? 'sqlite,postgres').split(',').map((s) => s.trim());
 const PER_PAGE = 20;
+const SKIP_SEED = process.env.BENCH_SKIP_SEED === '1';
 const ADMIN_EMAIL = process.env.ADMIN_EMAIL ?? 'admin@fittrack.local';
 const ADMIN_PASSWORD = process.env.ADMIN_PASSWORD ?? 'FitTrack-Admin-2026!';
 
@@ -29,7 +31,7 @@ const QUIET = { NODE_ENV: 'development', LOG_LEVEL: 'warn', SEED_ON_EMPTY: 'fals
 async function databaseEnv(db) {
   if (db === 'sqlite') {
     const dir = join(ROOT, 'data/bench');
-    rmSync(dir, { recursive: true, force: true });
+    if (!SKIP_SEED) rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });
     return { DB_TYPE: 'sqlite', SQLITE_PATH: join(dir, 'bench.sqlite'), DB_MIGRATE_ON_BOOT: 'false' };
   }
@@ -143,13 +145,17 @@ async function measure(base, token, pathFor, lastPage) {
 
 async function benchDatabase(db) {
   const env = await databaseEnv(db);
-  const small = cliReset(env, []);
-  console.log(`[${db}] default dataset: seed ${small.duration_ms} ms (CLI process ${small.wall_ms} ms)`);
-  const large = cliReset(env, ['--users', String(USERS), '--activities', String(ACTIVITIES)]);
-  console.log(
-    `[${db}] ${USERS} users + ${ACTIVITIES} activities: seed ${(large.duration_ms / 1000).toFixed(1)} s ` +
-      `(${JSON.stringify(large.counts)})`,
-  );
+  let small = { duration_ms: NaN };
+  let large = { duration_ms: NaN };
+  if (!SKIP_SEED) {
+    small = cliReset(env, []);
+    console.log(`[${db}] default dataset: seed ${small.duration_ms} ms (CLI process ${small.wall_ms} ms)`);
+    large = cliReset(env, ['--users', String(USERS), '--activities', String(ACTIVITIES)]);
+    console.log(
+      `[${db}] ${USERS} users + ${ACTIVITIES} activities: seed ${(large.duration_ms / 1000).toFixed(1)} s ` +
+        `(${JSON.stringify(large.counts)})`,
+    );
+  }
   const { base, child } = await startApi(env);
   try {
     const token = await login(base);

@@ -41,7 +41,7 @@ export const dialectSql: Record<
   {
     serverVersion: string;
     stepsIndex: (index: string, table: string) => string;
-    /** Refreshes planner statistics after a bulk load (the seeder), so new indexes get used. */
+    /** Refreshes planner statistics after a bulk load (the seeder), so new indexes get used. Outside a transaction. */
     analyze: string;
   }
 > = {
@@ -54,7 +54,8 @@ export const dialectSql: Record<
   postgres: {
     serverVersion: 'SELECT version() AS version',
     stepsIndex: (index, table) => `CREATE INDEX "${index}" ON "${table}" ((("metrics"->>'steps')::integer))`,
-    analyze: 'ANALYZE',
+    // VACUUM also sets the visibility map, without which index-only scans still visit the heap.
+    analyze: 'VACUUM ANALYZE',
   },
   oracle: {
     serverVersion: 'SELECT banner_full AS "version" FROM v$version WHERE ROWNUM = 1',
