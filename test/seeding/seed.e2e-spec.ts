@@ -2,7 +2,13 @@ import { createHash, generateKeyPairSync, randomUUID } from 'node:crypto';
 import { compare } from 'bcrypt';
 import { DataSource } from 'typeorm';
 import { DatabaseService, DEFAULT_ADMIN_EMAIL, DEFAULT_ADMIN_PASSWORD } from '@fittrack/core';
-import { DEFAULT_SEED, SEED_USER_PASSWORD, SeedService, type SeedResult } from '@fittrack/seeding';
+import {
+  DEFAULT_SEED,
+  SEED_ENTITIES,
+  SEED_USER_PASSWORD,
+  SeedService,
+  type SeedResult,
+} from '@fittrack/seeding';
 import { UsersRepository } from '@fittrack/users';
 import { apiClient, asAdmin, createUserWithToken } from '../support/api-client';
 import { createTestApp, type TestApp } from '../support/test-app';
@@ -13,20 +19,6 @@ const TIERS = ['M', 'F'].flatMap((sex) =>
     ['BEG', 'INT', 'ADV'].map((fitness) => `${sex}-${bracket}-${fitness}`),
   ),
 );
-/** Every seeded table, in a fixed order, for digests. */
-const TABLES = [
-  'users',
-  'profiles',
-  'tracker_connections',
-  'activities',
-  'point_transactions',
-  'sponsors',
-  'drawings',
-  'prizes',
-  'tickets',
-  'prize_fulfillments',
-  'email_outbox',
-];
 
 type Rows = Array<Record<string, unknown>>;
 
@@ -35,7 +27,7 @@ const num = (value: unknown) => Number(value);
 /** Content of every seeded table, except bcrypt hashes (their salt is random by design). */
 async function digest(db: DataSource): Promise<string> {
   const hash = createHash('sha256');
-  for (const table of TABLES) {
+  for (const table of SEED_ENTITIES) {
     const rows: Rows = await db.query(`SELECT * FROM ${table} ORDER BY id`);
     for (const row of rows) {
       delete row.password_hash;
@@ -68,7 +60,7 @@ describe('Seeding', () => {
       expect(result.durationMs).toBeLessThan(10_000);
       expect(result.randomSeed).toBe(DEFAULT_SEED.randomSeed);
       expect(result.referenceTime.toISOString()).toBe('2026-03-10T00:00:00.000Z');
-      for (const table of TABLES) {
+      for (const table of SEED_ENTITIES) {
         const count = await tableCount(db, table);
         expect({ table, count }).toEqual({
           table,

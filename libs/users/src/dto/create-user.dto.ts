@@ -8,10 +8,7 @@ import {
   type FitnessLevel,
 } from '../entities/profile.entity';
 import { ROLES, USER_STATUSES, type Role, type UserStatus } from '../entities/user.entity';
-
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
-const upper = ({ value }: { value: unknown }) =>
-  typeof value === 'string' ? value.trim().toUpperCase() : value;
+import { trim, upper } from './transforms';
 
 /** Admin creates an account (e.g. another admin); it starts active and verified. */
 export class CreateUserDto {

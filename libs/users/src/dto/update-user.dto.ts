@@ -8,10 +8,8 @@ import {
   type FitnessLevel,
 } from '../entities/profile.entity';
 import { ROLES, USER_STATUSES, type Role, type UserStatus } from '../entities/user.entity';
+import { trim, upper } from './transforms';
 
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
-const upper = ({ value }: { value: unknown }) =>
-  typeof value === 'string' ? value.trim().toUpperCase() : value;
 const present = (_: object, value: unknown) => value !== undefined;
 
 /** Partial update; `role` and `status` are for admins only. Null clears sex / fitness level. */
