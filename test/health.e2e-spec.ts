@@ -45,6 +45,12 @@ describe('health', () => {
     });
   });
 
+  it('unknown routes outside the API prefix are problem+json 404 too', async () => {
+    const res = await t.http().get('/no-such-page?x=1').set('X-Request-Id', 'req-2').expect(404);
+    expect(res.headers['content-type']).toContain('application/problem+json');
+    expect(res.body).toMatchObject({ status: 404, detail: 'Cannot GET /no-such-page', request_id: 'req-2' });
+  });
+
   it('malformed JSON is 400 and a body over 1 MiB is 413', async () => {
     const bad = await t
       .http()

@@ -4,7 +4,9 @@
  * For SQLite (data/bench/bench.sqlite) and PostgreSQL (database `fittrack_bench` on DATABASE_URL's server,
  * created if missing): times the default seed and a large one (BENCH_USERS users, BENCH_ACTIVITIES
  * activities), boots the API, logs in as the seeded admin and fires BENCH_REQUESTS sequential requests at
- * each list endpoint, pages spread from the first to the last. Prints p50/p95 per endpoint.
+ * each list endpoint, pages spread from the first to the last. Prints p50/p95 per endpoint, then, as a
+ * same-run baseline, the workout page query in SQL alone: plain OFFSET from the start against reading
+ * pages past the middle from the end (what BaseRepository.list does).
  * Env: BENCH_DBS=sqlite,postgres  BENCH_USERS=100000  BENCH_ACTIVITIES=1000000  BENCH_REQUESTS=1000
  * BENCH_SKIP_SEED=1 measures the lists on the databases a previous run left behind.
  */
@@ -118,6 +120,78 @@ async function login(base) {
 const percentile = (sorted, p) =>
   sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 
+function summarize(times) {
+  times.sort((a, b) => a - b);
+  return {
+    p50_ms: +percentile(times, 50).toFixed(1),
+    p95_ms: +percentile(times, 95).toFixed(1),
+    max_ms: +times.at(-1).toFixed(1),
+  };
+}
+
+/** Page numbers 1..lastPage, evenly spread over `count` requests. */
+const spreadPage = (i, count, lastPage) => 1 + Math.floor((i * (lastPage - 1)) / Math.max(1, count - 1));
+
+/** Runs `sql` (with `?` placeholders) on the benchmark database and returns the rows. */
+async function sqlRunner(db, env) {
+  if (db === 'sqlite') {
+    const Database = require('better-sqlite3');
+    const connection = new Database(env.SQLITE_PATH, { readonly: true });
+    return {
+      query: async (sql, params) => connection.prepare(sql).all(...params),
+      close: () => connection.close(),
+    };
+  }
+  const { Client } = require('pg');
+  const client = new Client({ connectionString: env.DATABASE_URL });
+  await client.connect();
+  return {
+    query: async (sql, params) => {
+      let n = 0;
+      const numbered = sql.replace(/\?/g, () => `$${++n}`); // pg numbers its placeholders
+      return (await client.query(numbered, params)).rows;
+    },
+    close: () => client.end(),
+  };
+}
+
+/**
+ * The workout list's page-of-ids query in SQL, pages spread as over HTTP: forward OFFSET for every page
+ * (the baseline) against the nearer end (reversed order, offset from the end) for pages past the middle.
+ */
+async function offsetBaseline(db, env, total) {
+  const runner = await sqlRunner(db, env);
+  const lastPage = Math.ceil(total / PER_PAGE);
+  const pageQuery = (direction) =>
+    `SELECT id FROM activities WHERE activity_type = 'workout' ` +
+    `ORDER BY start_time ${direction}, id ${direction} LIMIT ? OFFSET ?`;
+  const time = async (count, run) => {
+    const times = [];
+    for (let i = 0; i < count; i++) {
+      const offset = (spreadPage(i, count, lastPage) - 1) * PER_PAGE;
+      const started = performance.now();
+      await run(offset);
+      times.push(performance.now() - started);
+    }
+    return summarize(times);
+  };
+  try {
+    const count = Math.min(REQUESTS, 300);
+    const forward = await time(count, (offset) => runner.query(pageQuery('DESC'), [PER_PAGE, offset]));
+    const nearerEnd = await time(count, (offset) =>
+      offset > total / 2
+        ? runner.query(pageQuery('ASC'), [
+            Math.min(PER_PAGE, total - offset),
+            Math.max(0, total - offset - PER_PAGE),
+          ])
+        : runner.query(pageQuery('DESC'), [PER_PAGE, offset]),
+    );
+    return { forward, nearerEnd, p95_ratio: +(forward.p95_ms / nearerEnd.p95_ms).toFixed(2) };
+  } finally {
+    await runner.close();
+  }
+}
+
 /** Sequential requests over pages 1..lastPage (evenly spread, so deep pages are included). */
 async function measure(base, token, pathFor, lastPage) {
   const headers = token ? { authorization: `Bearer ${token}` } : {};
@@ -125,22 +199,14 @@ async function measure(base, token, pathFor, lastPage) {
   let errors = 0;
   let total;
   for (let i = 0; i < REQUESTS; i++) {
-    const page = 1 + Math.floor((i * (lastPage - 1)) / Math.max(1, REQUESTS - 1));
     const started = performance.now();
-    const res = await fetch(`${base}${pathFor(page)}`, { headers });
+    const res = await fetch(`${base}${pathFor(spreadPage(i, REQUESTS, lastPage))}`, { headers });
     const body = await res.json();
     times.push(performance.now() - started);
     if (!res.ok) errors++;
     else total = body.meta?.total;
   }
-  times.sort((a, b) => a - b);
-  return {
-    p50_ms: +percentile(times, 50).toFixed(1),
-    p95_ms: +percentile(times, 95).toFixed(1),
-    max_ms: +times.at(-1).toFixed(1),
-    errors,
-    total,
-  };
+  return { ...summarize(times), errors, total };
 }
 
 async function benchDatabase(db) {
@@ -174,7 +240,16 @@ async function benchDatabase(db) {
       Math.ceil(workouts / PER_PAGE),
     );
     console.log(`[${db}] GET /activities?filter[activity_type]=workout`, activities);
-    return { db, defaultSeedMs: small.duration_ms, largeSeedMs: large.duration_ms, users, activities };
+    const baseline = await offsetBaseline(db, env, activities.total);
+    console.log(`[${db}] workout page query in SQL, forward OFFSET vs nearer end`, baseline);
+    return {
+      db,
+      defaultSeedMs: small.duration_ms,
+      largeSeedMs: large.duration_ms,
+      users,
+      activities,
+      baseline,
+    };
   } finally {
     child.kill();
   }
@@ -186,12 +261,16 @@ async function main() {
   );
   const results = [];
   for (const db of DBS) results.push(await benchDatabase(db));
-  console.log('\n| database | default seed | large seed | users p50/p95 | activities p50/p95 |');
-  console.log('|---|---|---|---|---|');
+  console.log(
+    '\n| database | default seed | large seed | users p50/p95 | activities p50/p95 | ' +
+      'SQL p95 forward / nearer end |',
+  );
+  console.log('|---|---|---|---|---|---|');
   for (const r of results) {
     console.log(
       `| ${r.db} | ${r.defaultSeedMs} ms | ${(r.largeSeedMs / 1000).toFixed(1)} s | ` +
-        `${r.users.p50_ms} / ${r.users.p95_ms} ms | ${r.activities.p50_ms} / ${r.activities.p95_ms} ms |`,
+        `${r.users.p50_ms} / ${r.users.p95_ms} ms | ${r.activities.p50_ms} / ${r.activities.p95_ms} ms | ` +
+        `${r.baseline.forward.p95_ms} / ${r.baseline.nearerEnd.p95_ms} ms (×${r.baseline.p95_ratio}) |`,
     );
   }
 }

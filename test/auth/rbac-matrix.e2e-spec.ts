@@ -5,7 +5,7 @@ import { AUTHENTICATED, IS_PUBLIC, ROLES } from '@fittrack/core';
 import { createUserWithToken, type UserWithToken } from '../support/api-client';
 import { createTestApp, TestApp } from '../support/test-app';
 
-/** Paths served outside the `/api/v1` prefix (configure-app.ts). */
+/** Paths served outside the `/api/v1` prefix (init-app.ts). */
 const UNPREFIXED = ['health', 'health/live', 'health/ready', 'metrics'];
 
 type Access = 'public' | 'authenticated' | { roles: string[] };

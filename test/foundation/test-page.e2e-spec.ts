@@ -36,6 +36,7 @@ describe('the HTML test page', () => {
     await withEnv({ FEATURE_HTML_TEST_PAGE: 'false' }, async (t) => {
       const res = await t.http().get('/test/').expect(404);
       expect(res.text).not.toContain('data-testid');
+      expect(res.headers['content-type']).toContain('application/problem+json');
       await t.http().get('/test').expect(404);
       await t.http().get('/test/vendor/prism/prism.js').expect(404);
     });

@@ -3,8 +3,7 @@ import { Test, TestingModuleBuilder } from '@nestjs/testing';
 import request from 'supertest';
 import { Clock, ManualClock, QueuePort } from '@fittrack/core';
 import { AppModule } from '../../apps/api/src/app.module';
-import { configureApp } from '../../apps/api/src/configure-app';
-import { prepareDatabase } from '../../apps/api/src/prepare-database';
+import { initApp } from '../../apps/api/src/init-app';
 
 export interface TestApp {
   app: NestExpressApplication;
@@ -29,9 +28,7 @@ export async function createTestApp(
   if (options.customize) builder = options.customize(builder);
   const moduleRef = await builder.compile();
   const app = moduleRef.createNestApplication<NestExpressApplication>({ logger: ['error', 'warn'] });
-  configureApp(app);
-  await prepareDatabase(app);
-  await app.init();
+  await initApp(app);
   const server = app.getHttpServer();
   return {
     app,

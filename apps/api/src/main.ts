@@ -2,13 +2,11 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module';
-import { configureApp } from './configure-app';
-import { prepareDatabase } from './prepare-database';
+import { initApp } from './init-app';
 
 async function bootstrap(): Promise<void> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule, { bufferLogs: false });
-  const config = configureApp(app);
-  await prepareDatabase(app);
+  const config = await initApp(app);
   await app.listen(config.port, config.host);
   const base = `http://localhost:${config.port}`;
   const logger = new Logger('Bootstrap');

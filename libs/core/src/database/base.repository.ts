@@ -23,6 +23,11 @@ export interface ListRequest {
 
 export const LIST_ALIAS = 'e';
 
+type Direction = 'ASC' | 'DESC';
+type Ordering = [property: string, direction: Direction];
+// Every engine here flips NULL placement with the direction, so a reversed order is the exact mirror.
+const REVERSED: Record<Direction, Direction> = { ASC: 'DESC', DESC: 'ASC' };
+
 /**
  * Counting a large filtered set costs more than fetching its page (a full index scan per request). Totals
  * at or above this size are reused for a few seconds, per query and parameters; smaller ones are always
@@ -62,22 +67,15 @@ export abstract class BaseRepository<E extends ObjectLiteral & { id: string }> {
 
   /**
    * One page. The page's ids come from an index-friendly query that selects ids only, then the rows are
-   * loaded by id (a deferred join), so deep pages do not drag whole rows through the offset.
+   * loaded by id (a deferred join), so deep pages do not drag whole rows through the offset. Pages past
+   * the middle are read from the nearer end, in reverse order, so no request skips more than half the set.
    */
   async list(request: ListRequest, scope?: (qb: SelectQueryBuilder<E>) => void): Promise<Page<E>> {
     const qb = this.repository.createQueryBuilder(LIST_ALIAS);
     scope?.(qb);
     this.applyFilters(qb, request.filter);
-    const idsQuery = qb
-      .clone()
-      .select(`${LIST_ALIAS}.id`, 'id')
-      .offset((request.page - 1) * request.perPage)
-      .limit(request.perPage);
-    for (const [property, direction] of this.orderings(request.sort)) {
-      idsQuery.addOrderBy(`${LIST_ALIAS}.${property}`, direction);
-    }
-    const [total, idRows] = await Promise.all([this.count(qb), idsQuery.getRawMany<{ id: string }>()]);
-    const ids = idRows.map((row) => row.id);
+    const total = await this.count(qb);
+    const ids = await this.pageIds(qb, this.orderings(request.sort), request, total);
     const rows = ids.length ? await this.loadByIds(ids) : [];
     const byId = new Map(rows.map((row) => [row.id, row]));
     return {
@@ -89,6 +87,27 @@ export abstract class BaseRepository<E extends ObjectLiteral & { id: string }> {
         total_pages: Math.ceil(total / request.perPage),
       },
     };
+  }
+
+  private async pageIds(
+    qb: SelectQueryBuilder<E>,
+    orderings: Ordering[],
+    { page, perPage }: ListRequest,
+    total: number,
+  ): Promise<string[]> {
+    const offset = (page - 1) * perPage;
+    if (offset >= total) return [];
+    const fromEnd = offset > total / 2;
+    // From the end: the page's last row is `total - offset - perPage` rows before the end (a short last page
+    // starts at the end itself).
+    const skip = fromEnd ? Math.max(0, total - offset - perPage) : offset;
+    const take = fromEnd ? Math.min(perPage, total - offset) : perPage;
+    const idsQuery = qb.clone().select(`${LIST_ALIAS}.id`, 'id').offset(skip).limit(take);
+    for (const [property, direction] of orderings) {
+      idsQuery.addOrderBy(`${LIST_ALIAS}.${property}`, fromEnd ? REVERSED[direction] : direction);
+    }
+    const ids = (await idsQuery.getRawMany<{ id: string }>()).map((row) => row.id);
+    return fromEnd ? ids.reverse() : ids;
   }
 
   private async count(qb: SelectQueryBuilder<E>): Promise<number> {
@@ -134,11 +153,11 @@ export abstract class BaseRepository<E extends ObjectLiteral & { id: string }> {
   }
 
   /** Requested sort fields, then the id as a tiebreaker so pages are stable. */
-  private orderings(sort: string | undefined): Array<[string, 'ASC' | 'DESC']> {
+  private orderings(sort: string | undefined): Ordering[] {
     const spec = this.listSpec;
     if (!spec) return [['id', 'ASC']];
     const tokens = (sort || spec.defaultSort).split(',').map((token) => token.trim());
-    const orderings = tokens.map((token): [string, 'ASC' | 'DESC'] => {
+    const orderings = tokens.map((token): Ordering => {
       const descending = token.startsWith('-');
       return [spec.sorts[descending ? token.slice(1) : token], descending ? 'DESC' : 'ASC'];
     });

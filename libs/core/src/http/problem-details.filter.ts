@@ -47,6 +47,26 @@ interface BodyParserError {
 const isBodyParserError = (error: unknown): error is BodyParserError =>
   typeof error === 'object' && error !== null && 'type' in error && 'status' in error && 'expose' in error;
 
+/** Writes one RFC 7807 problem+json response, carrying the request id. */
+export function sendProblem(
+  request: Request,
+  response: Response,
+  status: number,
+  detail: string,
+  errors?: FieldError[],
+): void {
+  const problem: Problem = {
+    type: `https://fittrack.app/problems/${status}`,
+    title: TITLES[status] ?? 'Error',
+    status,
+    detail,
+    instance: request.originalUrl.split('?')[0],
+    request_id: request.id,
+    ...(errors ? { errors } : {}),
+  };
+  response.status(status).type('application/problem+json').send(JSON.stringify(problem));
+}
+
 /** Turns every error into RFC 7807 problem+json with the request id; never leaks internals. */
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
@@ -64,17 +84,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
         exception instanceof Error ? exception.stack : String(exception),
       );
     }
-    const problem: Problem = {
-      type: `https://fittrack.app/problems/${status}`,
-      title: TITLES[status] ?? 'Error',
-      status,
-      detail,
-      instance: request.originalUrl.split('?')[0],
-      request_id: request.id,
-      ...(errors ? { errors } : {}),
-    };
     if (retryAfterSeconds !== undefined) response.setHeader('Retry-After', String(retryAfterSeconds));
-    response.status(status).type('application/problem+json').send(JSON.stringify(problem));
+    sendProblem(request, response, status, detail, errors);
   }
 
   private describe(exception: unknown): {

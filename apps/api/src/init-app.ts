@@ -1,17 +1,28 @@
 import { INestApplication } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { AppConfig, appConfig, ProblemDetailsFilter, requestId, createValidationPipe } from '@fittrack/core';
+import {
+  AppConfig,
+  appConfig,
+  createValidationPipe,
+  ProblemDetailsFilter,
+  requestId,
+  sendProblem,
+} from '@fittrack/core';
 import cookieParser from 'cookie-parser';
 import express from 'express';
 import helmet from 'helmet';
 import { join } from 'node:path';
+import { prepareDatabase } from './prepare-database';
 
 /** The repository root, from both `dist/apps/api/src` and `apps/api/src`. */
 const ROOT = join(__dirname, __dirname.includes(`${join('dist', 'apps')}`) ? '../../../..' : '../../..');
 
-/** Everything main.ts and the e2e tests share, so tests exercise the app exactly as it is served. */
-export function configureApp(app: NestExpressApplication): AppConfig {
+/**
+ * Everything main.ts and the e2e tests share, so tests exercise the app exactly as it is served:
+ * middleware, the database (migrations, seeding), then initialisation; the app is ready to listen.
+ */
+export async function initApp(app: NestExpressApplication): Promise<AppConfig> {
   const config = app.get<AppConfig>(appConfig.KEY);
   app.set('query parser', 'extended');
   app.set('trust proxy', 'loopback');
@@ -32,6 +43,13 @@ export function configureApp(app: NestExpressApplication): AppConfig {
   serveTestPage(app, config);
   setupSwagger(app);
   app.enableShutdownHooks();
+  await prepareDatabase(app);
+  await app.init();
+  // Nest answers unknown routes under the global prefix only; everything else ends here, not in
+  // Express's HTML page.
+  app.use((req: express.Request, res: express.Response) =>
+    sendProblem(req, res, 404, `Cannot ${req.method} ${req.path}`),
+  );
   return config;
 }
 
