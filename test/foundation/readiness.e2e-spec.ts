@@ -81,7 +81,7 @@ if (onPostgres) {
       expect(Date.now() - started).toBeLessThan(7000);
       expect(res.body).toEqual({
         status: 'unavailable',
-        checks: { database: { status: 'down', error: expect.any(String) } },
+        checks: { database: { status: 'down', error: 'unreachable' } },
       });
       // The reason is a category, never the driver's message (hosts, ports, credentials).
       expect(JSON.stringify(res.body)).not.toMatch(/127\.0\.0\.1|postgres:|ECONN/);

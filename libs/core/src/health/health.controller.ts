@@ -69,11 +69,10 @@ export class HealthController {
       const details = await probe();
       return { status: 'up', ...details, latency_ms: Math.round(performance.now() - started) };
     } catch (error) {
-      // The message names the failure (timeout, refused) without credentials or SQL.
-      const reason =
-        error instanceof Error && /timeout|ECONNREFUSED|terminat|connect/i.test(error.message)
-          ? 'unreachable'
-          : 'error';
+      // The message names the failure (timeout, refused) without credentials or SQL. Driver errors may
+      // come from another realm (Jest's sandbox), so no `instanceof Error`.
+      const message = String((error as { message?: unknown } | null)?.message ?? '');
+      const reason = /timeout|ECONNREFUSED|terminat|connect/i.test(message) ? 'unreachable' : 'error';
       return { status: 'down', error: reason };
     }
   }
