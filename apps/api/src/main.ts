@@ -1,11 +1,16 @@
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
+import { logLevelsUpTo, parseConfig } from '@fittrack/core';
 import { AppModule } from './app.module';
 import { initApp } from './init-app';
 
 async function bootstrap(): Promise<void> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule, { bufferLogs: false });
+  // Parsed here as well, so bad settings fail before anything starts and LOG_LEVEL covers boot logs.
+  const { logLevel } = parseConfig(process.env);
+  const app = await NestFactory.create<NestExpressApplication>(AppModule, {
+    logger: logLevelsUpTo(logLevel),
+  });
   const config = await initApp(app);
   await app.listen(config.port, config.host);
   const base = `http://localhost:${config.port}`;

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { type AppConfig, appConfig, parseConfig } from '@fittrack/core';
+import { type AppConfig, appConfig, logLevelsUpTo, parseConfig } from '@fittrack/core';
 import { WorkerModule } from './worker.module';
 
 /**
@@ -9,10 +9,9 @@ import { WorkerModule } from './worker.module';
  */
 async function bootstrap(): Promise<void> {
   // Validate first: without Redis there is nothing to consume (the API runs jobs in-process).
-  if (!parseConfig(process.env).redisUrl) {
-    throw new Error('REDIS_URL is required: without Redis the API runs every job in-process');
-  }
-  const app = await NestFactory.createApplicationContext(WorkerModule, { bufferLogs: false });
+  const { redisUrl, logLevel } = parseConfig(process.env);
+  if (!redisUrl) throw new Error('REDIS_URL is required: without Redis the API runs every job in-process');
+  const app = await NestFactory.createApplicationContext(WorkerModule, { logger: logLevelsUpTo(logLevel) });
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   const config = app.get<AppConfig>(appConfig.KEY);
   new Logger('Worker').log(`FitTrack worker consuming Bull queues (database: ${config.database.type})`);

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, DEFAULT_ADMIN_PASSWORD, parseConfig } from './app-config';
+import { ConfigError, DEFAULT_ADMIN_PASSWORD, logLevelsUpTo, parseConfig } from './app-config';
 
 const problemsOf = (env: Record<string, string>): string[] => {
   try {
@@ -58,6 +58,12 @@ describe('parseConfig', () => {
     expect(() => parseConfig({ PORT: '0', LOG_LEVEL: 'loud' })).toThrow(
       /Invalid configuration:\n {2}- PORT .*\n {2}- LOG_LEVEL /,
     );
+  });
+
+  it('LOG_LEVEL keeps its level and every more severe one', () => {
+    expect(logLevelsUpTo('error')).toEqual(['fatal', 'error']);
+    expect(logLevelsUpTo('log')).toEqual(['fatal', 'error', 'warn', 'log']);
+    expect(logLevelsUpTo('verbose')).toEqual(['fatal', 'error', 'warn', 'log', 'debug', 'verbose']);
   });
 
   it('requires the connection settings of the chosen database', () => {

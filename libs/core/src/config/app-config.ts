@@ -1,10 +1,16 @@
-import { Inject } from '@nestjs/common';
+import { Inject, type LogLevel } from '@nestjs/common';
 import { ConfigType, registerAs } from '@nestjs/config';
 
 export const DB_TYPES = ['sqlite', 'postgres', 'oracle'] as const;
 export type DbType = (typeof DB_TYPES)[number];
 export const NODE_ENVS = ['development', 'test', 'production'] as const;
 export type NodeEnv = (typeof NODE_ENVS)[number];
+const LOG_LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const satisfies LogLevel[];
+
+/** Nest's logger levels for LOG_LEVEL: fatal, then everything up to and including `level`. */
+export function logLevelsUpTo(level: (typeof LOG_LEVELS)[number]): LogLevel[] {
+  return ['fatal', ...LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(level) + 1)];
+}
 
 /** The defaults a development checkout runs with; production refuses to start with the admin password. */
 export const DEFAULT_ADMIN_EMAIL = 'admin@fittrack.local';
@@ -110,7 +116,7 @@ export function parseConfig(env: Env) {
     production,
     port: read.int('PORT', 8000, 1, 65535),
     host: read.string('HOST', '0.0.0.0'),
-    logLevel: read.oneOf('LOG_LEVEL', ['error', 'warn', 'log', 'debug', 'verbose'] as const, 'log'),
+    logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, 'log'),
     publicBaseUrl: read.string('APP_BASE_URL', 'http://localhost:8000'),
     corsOrigins: read.string('CORS_ORIGINS', 'http://localhost:8000,http://localhost:3000').split(','),
     features: {
