@@ -1,4 +1,4 @@
-import { createHmac, generateKeyPairSync } from 'node:crypto';
+import { createHmac, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { JwtService } from '@nestjs/jwt';
 import { UsersRepository } from '@fittrack/users';
 import { createUserWithToken } from '../support/api-client';
@@ -55,8 +55,10 @@ describe('tokens: protected endpoints, refresh rotation, logout, password reset 
       const { token } = await createUserWithToken(t);
       const [header, payload, signature] = token.split('.');
       const claims = claimsOf(token);
-      const publicKey = (t.app.get(JwtService) as unknown as { options: { publicKey: string } }).options
-        .publicKey;
+      // The attack signs with the public key's PEM text, as published.
+      const publicKey = (
+        t.app.get(JwtService) as unknown as { options: { publicKey: KeyObject } }
+      ).options.publicKey.export({ type: 'spki', format: 'pem' });
       const hsHeader = b64({ alg: 'HS256', typ: 'JWT' });
       const hsSignature = createHmac('sha256', publicKey)
         .update(`${hsHeader}.${payload}`)

@@ -1,25 +1,19 @@
-import { createTestApp, TestApp } from '../support/test-app';
+import { createTestApp, productionEnv, TestApp, withEnv } from '../support/test-app';
 
-/** Boots the app with the given environment overrides, restoring the environment afterwards. */
-async function withEnv<T>(env: Record<string, string>, run: (t: TestApp) => Promise<T>): Promise<T> {
-  const saved = Object.fromEntries(Object.keys(env).map((key) => [key, process.env[key]]));
-  Object.assign(process.env, env);
-  let t: TestApp | undefined;
-  try {
-    t = await createTestApp();
-    return await run(t);
-  } finally {
-    await t?.close();
-    for (const [key, value] of Object.entries(saved)) {
-      if (value === undefined) delete process.env[key];
-      else process.env[key] = value;
+/** Boots the app with the given environment overrides for `run`. */
+const withApp = <T>(env: Record<string, string>, run: (t: TestApp) => Promise<T>): Promise<T> =>
+  withEnv(env, async () => {
+    const t = await createTestApp();
+    try {
+      return await run(t);
+    } finally {
+      await t.close();
     }
-  }
-}
+  });
 
 describe('the HTML test page', () => {
   it('is served at /test/ with its assets, and /test redirects there', async () => {
-    await withEnv({}, async (t) => {
+    await withApp({}, async (t) => {
       const page = await t.http().get('/test/').expect(200);
       expect(page.headers['content-type']).toContain('text/html');
       expect(page.text).toContain('data-testid="tab-list"');
@@ -33,7 +27,7 @@ describe('the HTML test page', () => {
   });
 
   it('is 404 when FEATURE_HTML_TEST_PAGE=false', async () => {
-    await withEnv({ FEATURE_HTML_TEST_PAGE: 'false' }, async (t) => {
+    await withApp({ FEATURE_HTML_TEST_PAGE: 'false' }, async (t) => {
       const res = await t.http().get('/test/').expect(404);
       expect(res.text).not.toContain('data-testid');
       expect(res.headers['content-type']).toContain('application/problem+json');
@@ -43,13 +37,7 @@ describe('the HTML test page', () => {
   });
 
   it('is 404 in production', async () => {
-    const production = {
-      NODE_ENV: 'production',
-      ADMIN_PASSWORD: 'a-production-grade-secret',
-      JWT_PRIVATE_KEY: 'unused-by-this-test',
-      JWT_PUBLIC_KEY: 'unused-by-this-test',
-    };
-    await withEnv(production, async (t) => {
+    await withApp(productionEnv(), async (t) => {
       const res = await t.http().get('/test/').expect(404);
       expect(res.text).not.toContain('data-testid');
       await t.http().get('/test').expect(404);

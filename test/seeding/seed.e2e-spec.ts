@@ -1,4 +1,4 @@
-import { createHash, generateKeyPairSync, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { compare } from 'bcrypt';
 import { DataSource } from 'typeorm';
 import { DatabaseService, DEFAULT_ADMIN_EMAIL, DEFAULT_ADMIN_PASSWORD } from '@fittrack/core';
@@ -11,7 +11,7 @@ import {
 } from '@fittrack/seeding';
 import { UsersRepository } from '@fittrack/users';
 import { apiClient, asAdmin, createUserWithToken } from '../support/api-client';
-import { createTestApp, type TestApp } from '../support/test-app';
+import { createTestApp, productionEnv, type TestApp, withEnv } from '../support/test-app';
 
 const NOW = '2026-03-10T15:30:00Z';
 const TIERS = ['M', 'F'].flatMap((sex) =>
@@ -447,16 +447,7 @@ describe('Seeding', () => {
   });
 
   it('answers 404 in production, even to an admin, and seeds nothing', async () => {
-    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    const t = await withEnv(
-      {
-        NODE_ENV: 'production',
-        ADMIN_PASSWORD: `Prod-${randomUUID()}!A1`,
-        JWT_PRIVATE_KEY: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
-        JWT_PUBLIC_KEY: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
-      },
-      () => createTestApp({ now: NOW }),
-    );
+    const t = await withEnv(productionEnv(), () => createTestApp({ now: NOW }));
     try {
       const db = t.app.get(DataSource);
       const before = await tableCount(db, 'users');
@@ -471,20 +462,6 @@ describe('Seeding', () => {
     }
   });
 });
-
-/** Runs `start` (an app boot, which reads the environment) with some variables set, then restores them. */
-async function withEnv<T>(vars: Record<string, string>, start: () => Promise<T>): Promise<T> {
-  const saved = Object.fromEntries(Object.keys(vars).map((key) => [key, process.env[key]]));
-  Object.assign(process.env, vars);
-  try {
-    return await start();
-  } finally {
-    for (const [key, value] of Object.entries(saved)) {
-      if (value === undefined) delete process.env[key];
-      else process.env[key] = value;
-    }
-  }
-}
 
 function trueLiteral(): string {
   return process.env.DB_TYPE === 'postgres' ? 'true' : '1';

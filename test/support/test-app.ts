@@ -1,3 +1,4 @@
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { Test, TestingModuleBuilder } from '@nestjs/testing';
 import request from 'supertest';
@@ -36,5 +37,30 @@ export async function createTestApp(
     clock,
     drainJobs: () => app.get(QueuePort).drain(),
     close: () => app.close(),
+  };
+}
+
+/** Runs `run` (an app boot reads the environment) with some variables set, then restores them. */
+export async function withEnv<T>(vars: Record<string, string>, run: () => Promise<T>): Promise<T> {
+  const saved = Object.fromEntries(Object.keys(vars).map((key) => [key, process.env[key]]));
+  Object.assign(process.env, vars);
+  try {
+    return await run();
+  } finally {
+    for (const [key, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+  }
+}
+
+/** What production refuses to start without: its own JWT key pair and admin password. */
+export function productionEnv(): Record<string, string> {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  return {
+    NODE_ENV: 'production',
+    ADMIN_PASSWORD: `Prod-${randomUUID()}!A1`,
+    JWT_PRIVATE_KEY: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    JWT_PUBLIC_KEY: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
   };
 }

@@ -1,23 +1,37 @@
 import { Inject, Logger } from '@nestjs/common';
-import { generateKeyPairSync } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AppConfig } from '@fittrack/core';
 
+/** Parsed once: handing PEM text to jsonwebtoken would parse the key again on every request. */
 export interface JwtKeyPair {
-  privateKey: string;
-  publicKey: string;
+  privateKey: KeyObject;
+  publicKey: KeyObject;
 }
 
 /** PEM from an env variable, where newlines are often written as `\n`. */
 const pem = (value: string) => value.replace(/\\n/g, '\n').trim() + '\n';
 
-const generate = (): JwtKeyPair =>
-  generateKeyPairSync('rsa', {
-    modulusLength: 2048,
-    publicKeyEncoding: { type: 'spki', format: 'pem' },
-    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
-  });
+function fromPem(privatePem: string, publicPem: string): JwtKeyPair {
+  return {
+    privateKey: parse(createPrivateKey, privatePem, 'private'),
+    publicKey: parse(createPublicKey, publicPem, 'public'),
+  };
+}
+
+/** Fails the boot naming the key, never echoing it. */
+function parse(create: (pem: string) => KeyObject, text: string, kind: 'private' | 'public'): KeyObject {
+  try {
+    return create(text);
+  } catch {
+    throw new Error(
+      `The JWT ${kind} key (JWT_${kind.toUpperCase()}_KEY or JWT_KEY_DIR) is not a PEM ${kind} key`,
+    );
+  }
+}
+
+const generate = (): JwtKeyPair => generateKeyPairSync('rsa', { modulusLength: 2048 });
 
 /**
  * The RS256 signing keys: JWT_PRIVATE_KEY/JWT_PUBLIC_KEY when set (required in production). Without them,
@@ -25,17 +39,17 @@ const generate = (): JwtKeyPair =>
  */
 export function loadJwtKeys(config: AppConfig): JwtKeyPair {
   const { jwtPrivateKey, jwtPublicKey, keyDir } = config.auth;
-  if (jwtPrivateKey && jwtPublicKey) return { privateKey: pem(jwtPrivateKey), publicKey: pem(jwtPublicKey) };
+  if (jwtPrivateKey && jwtPublicKey) return fromPem(pem(jwtPrivateKey), pem(jwtPublicKey));
   if (config.nodeEnv === 'test') return (testKeys ??= generate());
   const privatePath = join(keyDir, 'jwt-private.pem');
   const publicPath = join(keyDir, 'jwt-public.pem');
   if (existsSync(privatePath) && existsSync(publicPath)) {
-    return { privateKey: readFileSync(privatePath, 'utf8'), publicKey: readFileSync(publicPath, 'utf8') };
+    return fromPem(readFileSync(privatePath, 'utf8'), readFileSync(publicPath, 'utf8'));
   }
   const keys = generate();
   mkdirSync(keyDir, { recursive: true });
-  writeFileSync(privatePath, keys.privateKey, { mode: 0o600 });
-  writeFileSync(publicPath, keys.publicKey);
+  writeFileSync(privatePath, keys.privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+  writeFileSync(publicPath, keys.publicKey.export({ type: 'spki', format: 'pem' }));
   new Logger('Auth').warn(`Generated a development JWT key pair in ${keyDir}`);
   return keys;
 }

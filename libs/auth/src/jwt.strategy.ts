@@ -24,7 +24,8 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   ) {
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
-      secretOrKey: keys.publicKey,
+      // jsonwebtoken, which verifies for passport-jwt, takes the parsed KeyObject; these typings predate it.
+      secretOrKey: keys.publicKey as unknown as Buffer,
       algorithms: ['RS256'],
       // Expiry is checked in validate() against the Clock, so tests can move time.
       ignoreExpiration: true,
@@ -38,7 +39,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     }
     if (exp * 1000 <= this.clock.now().getTime()) throw new UnauthorizedError(TOKEN_EXPIRED);
     if (await this.denyList.isDenied(jti)) throw new UnauthorizedError(TOKEN_INVALID);
-    const user = await this.users.get(sub);
+    const user = await this.users.findAccess(sub);
     // Soft-deleted users are not found; suspended or unverified ones no longer hold a valid session.
     if (!user || user.status !== 'active') throw new UnauthorizedError(TOKEN_INVALID);
     // The role comes from the database, so a demotion takes effect before the token expires.

@@ -34,6 +34,14 @@ export class UsersRepository extends BaseRepository<User> {
     return this.repository.findOne({ where: { id }, relations: { profile: true } });
   }
 
+  /** What the access guard needs on every request: no profile join, four columns. */
+  findAccess(id: string): Promise<Pick<User, 'id' | 'email' | 'role' | 'status'> | null> {
+    return this.repository.findOne({
+      where: { id },
+      select: { id: true, email: true, role: true, status: true },
+    });
+  }
+
   findByEmail(email: string): Promise<User | null> {
     return this.repository.findOne({
       where: { email: email.trim().toLowerCase() },
