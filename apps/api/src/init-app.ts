@@ -70,7 +70,8 @@ export function buildOpenApiDocument(app: INestApplication) {
     .setTitle('FitTrack API')
     .setDescription(
       'Physical activity earns points; points buy sweepstakes tickets. Errors are RFC 7807 problem+json; ' +
-        'lists take `page`, `per_page` (max 100), `sort` and `filter[field]`.',
+        'lists take `page`, `per_page` (max 100), `sort` and `filter[field]`; a page past the last ' +
+        'answers an empty `data` with the true `meta`.',
     )
     .setVersion('1.0')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, 'bearer')
