@@ -33,6 +33,15 @@ const shared = {
 };
 
 module.exports = {
+  // `npm run test:coverage`: per-layer thresholds are checked by test/support/check-coverage.js.
+  collectCoverageFrom: [
+    '{apps,libs}/**/*.ts',
+    'migrations/**/*.ts',
+    '!**/*.spec.ts',
+    // Process entry points: the CI smoke boot runs them, as built, outside Jest.
+    '!apps/*/src/main.ts',
+  ],
+  coverageReporters: ['html', 'json-summary', 'text-summary'],
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },
     {
