@@ -17,7 +17,7 @@ export const registration = (overrides: Record<string, unknown> = {}) => ({
 export async function lastEmailTo(t: TestApp, to: string) {
   const page = await t.app
     .get(EmailOutboxRepository)
-    .list({ page: 1, perPage: 1, filter: { to: to.toLowerCase() } });
+    .list({ page: 1, per_page: 1, filter: { to: to.toLowerCase() } });
   return page.data[0];
 }
 

@@ -75,7 +75,7 @@ describe('POST /auth/register', () => {
     await register(registration({ email })).expect(201);
     const res = await register(registration({ email: `  ${email.toUpperCase()} ` })).expect(409);
     expect(res.body.detail).toBe('Email already registered');
-    const page = await users.list({ page: 1, perPage: 10, filter: { email } });
+    const page = await users.list({ page: 1, per_page: 10, filter: { email } });
     expect(page.meta.total).toBe(1);
   });
 

@@ -86,12 +86,7 @@ export class AdminEmailsController {
     const filter = query.filter?.to
       ? { ...query.filter, to: query.filter.to.trim().toLowerCase() }
       : query.filter;
-    const page = await this.outbox.list({
-      page: query.page,
-      perPage: query.per_page,
-      sort: query.sort,
-      filter,
-    });
+    const page = await this.outbox.list({ ...query, filter });
     return mapPage(page, toEmailResponse);
   }
 }

@@ -30,12 +30,7 @@ export class PointsService {
 
   transactions(query: ListTransactionsQueryDto, principal?: Principal): Promise<Page<PointTransaction>> {
     const userId = scopeToOwner(principal, query.filter?.user_id);
-    return this.ledger.list({
-      page: query.page,
-      perPage: query.per_page,
-      sort: query.sort,
-      filter: { ...query.filter, user_id: userId },
-    });
+    return this.ledger.list({ ...query, filter: { ...query.filter, user_id: userId } });
   }
 
   async balance(principal: Principal | undefined, requestedUserId?: string): Promise<BalanceResponseDto> {

@@ -31,12 +31,9 @@ export class DrawingsService {
   /** Non-admins never see drafts. */
   list(query: ListDrawingsQueryDto, principal?: Principal): Promise<Page<Drawing>> {
     const hideDrafts = !isAdminOrInternal(principal);
-    return this.drawings.list(
-      { page: query.page, perPage: query.per_page, sort: query.sort, filter: query.filter },
-      (qb) => {
-        if (hideDrafts) qb.andWhere(`${LIST_ALIAS}.status <> :draft`, { draft: 'draft' });
-      },
-    );
+    return this.drawings.list(query, (qb) => {
+      if (hideDrafts) qb.andWhere(`${LIST_ALIAS}.status <> :draft`, { draft: 'draft' });
+    });
   }
 
   async get(id: string, principal?: Principal): Promise<Drawing> {

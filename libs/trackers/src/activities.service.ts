@@ -11,12 +11,7 @@ export class ActivitiesService {
 
   list(query: ListActivitiesQueryDto, principal?: Principal): Promise<Page<Activity>> {
     const userId = scopeToOwner(principal, query.filter?.user_id);
-    return this.activities.list({
-      page: query.page,
-      perPage: query.per_page,
-      sort: query.sort,
-      filter: { ...query.filter, user_id: userId },
-    });
+    return this.activities.list({ ...query, filter: { ...query.filter, user_id: userId } });
   }
 
   /** Someone else's activity is a 404, like a missing one. */

@@ -34,12 +34,7 @@ export class UsersService {
   ) {}
 
   list(query: ListUsersQueryDto): Promise<Page<User>> {
-    return this.users.list({
-      page: query.page,
-      perPage: query.per_page,
-      sort: query.sort,
-      filter: query.filter,
-    });
+    return this.users.list(query);
   }
 
   /** A user with profile and connections; 404 for unknown, soft-deleted, or someone else's (non-admin). */

@@ -1,6 +1,6 @@
 import { EntityManager, In, ObjectLiteral, Repository, SelectQueryBuilder } from 'typeorm';
 import { NotFoundError } from '../errors/domain-errors';
-import { Page } from '../http/list-query.dto';
+import type { ListQueryDto, Page } from '../http/list-query.dto';
 
 export type FilterApplier<E extends ObjectLiteral> = (qb: SelectQueryBuilder<E>, value: string) => void;
 
@@ -14,12 +14,8 @@ export interface ListSpec<E extends ObjectLiteral> {
   defaultSort: string;
 }
 
-export interface ListRequest {
-  page: number;
-  perPage: number;
-  sort?: string;
-  filter?: object;
-}
+/** A validated list query as it came in: ListQueryDto plus its `filter`, in the ListSpec's wire names. */
+export type ListRequest = Pick<ListQueryDto, 'page' | 'per_page' | 'sort'> & { filter?: object };
 
 export const LIST_ALIAS = 'e';
 
@@ -82,9 +78,9 @@ export abstract class BaseRepository<E extends ObjectLiteral & { id: string }> {
       data: ids.map((id) => byId.get(id)).filter((row): row is E => row !== undefined),
       meta: {
         page: request.page,
-        per_page: request.perPage,
+        per_page: request.per_page,
         total,
-        total_pages: Math.ceil(total / request.perPage),
+        total_pages: Math.ceil(total / request.per_page),
       },
     };
   }
@@ -92,7 +88,7 @@ export abstract class BaseRepository<E extends ObjectLiteral & { id: string }> {
   private async pageIds(
     qb: SelectQueryBuilder<E>,
     orderings: Ordering[],
-    { page, perPage }: ListRequest,
+    { page, per_page: perPage }: ListRequest,
     total: number,
   ): Promise<string[]> {
     const offset = (page - 1) * perPage;
