@@ -16,6 +16,7 @@ export * from './http/validation';
 export * from './http/validators';
 export * from './http/password-rules';
 export * from './http/access';
+export * from './http/transforms';
 export * from './clock/calendar';
 export * from './queue/jobs';
 export * from './queue/job-handler.decorator';

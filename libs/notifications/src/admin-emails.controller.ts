@@ -1,6 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import { IsEmail, IsIn, IsOptional, ValidateNested } from 'class-validator';
 import {
   type AppConfig,
@@ -11,12 +11,14 @@ import {
   NotFoundError,
   type Page,
   Roles,
+  toLower,
 } from '@fittrack/core';
 import { EmailOutboxRepository } from './email-outbox.repository';
 import { EMAIL_STATUSES, type EmailOutbox, type EmailStatus } from './entities/email-outbox.entity';
 
 export class EmailFilterDto {
   @IsOptional()
+  @Transform(toLower)
   @IsEmail()
   to?: string;
 
@@ -83,10 +85,7 @@ export class AdminEmailsController {
   @ApiNotFoundResponse({ description: 'In production' })
   async list(@Query() query: ListEmailsQueryDto): Promise<Page<ReturnType<typeof toEmailResponse>>> {
     if (this.config.production) throw new NotFoundError('Resource');
-    const filter = query.filter?.to
-      ? { ...query.filter, to: query.filter.to.trim().toLowerCase() }
-      : query.filter;
-    const page = await this.outbox.list({ ...query, filter });
+    const page = await this.outbox.list(query);
     return mapPage(page, toEmailResponse);
   }
 }

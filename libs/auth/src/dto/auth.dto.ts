@@ -1,16 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsEmail, IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
-import { IsCalendarDate, IsUsState } from '@fittrack/core';
+import { IsCalendarDate, IsUsState, toLower, toUpper } from '@fittrack/core';
 import { BIOLOGICAL_SEXES, type BiologicalSex, FITNESS_LEVELS, type FitnessLevel } from '@fittrack/users';
 import { IsStrongPassword } from '@fittrack/core';
 
-const normalizeEmail = ({ value }: { value: unknown }) =>
-  typeof value === 'string' ? value.trim().toLowerCase() : value;
-
 export class RegisterDto {
   @ApiProperty({ example: 'newuser@example.com' })
-  @Transform(normalizeEmail)
+  @Transform(toLower)
   @IsEmail()
   @MaxLength(254)
   email!: string;
@@ -23,7 +20,7 @@ export class RegisterDto {
   date_of_birth!: string;
 
   @ApiProperty({ example: 'TX', description: 'US state code (50 states + DC)' })
-  @Transform(({ value }) => (typeof value === 'string' ? value.trim().toUpperCase() : value))
+  @Transform(toUpper)
   @IsUsState()
   state!: string;
 
@@ -47,7 +44,7 @@ export class RegisterDto {
 
 export class EmailDto {
   @ApiProperty({ example: 'user@example.com' })
-  @Transform(normalizeEmail)
+  @Transform(toLower)
   @IsEmail()
   @MaxLength(254)
   email!: string;

@@ -18,7 +18,7 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { IsSort, ListQueryDto } from '@fittrack/core';
+import { ifNotNull, ifPresent, IsSort, ListQueryDto, trim } from '@fittrack/core';
 import {
   type Drawing,
   type DrawingEligibility,
@@ -28,10 +28,6 @@ import {
   type DrawingType,
 } from '../entities/drawing.entity';
 import { FULFILLMENT_TYPES, type FulfillmentType, type Prize } from '../entities/prize.entity';
-
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
-const present = (_: object, value: unknown) => value !== undefined;
-const nonNull = (_: object, value: unknown) => value !== undefined && value !== null;
 
 export class DrawingsFilterDto {
   @IsOptional()
@@ -70,7 +66,7 @@ export class PrizeInputDto {
   @Length(1, 200)
   name!: string;
 
-  @ValidateIf(nonNull)
+  @ValidateIf(ifNotNull)
   @IsString()
   @MaxLength(2000)
   description?: string | null;
@@ -84,12 +80,12 @@ export class PrizeInputDto {
   @IsIn(FULFILLMENT_TYPES)
   fulfillment_type!: FulfillmentType;
 
-  @ValidateIf(nonNull)
+  @ValidateIf(ifNotNull)
   @IsUUID('all')
   sponsor_id?: string | null;
 
   /** Gift-card code for digital prizes; stored, never returned */
-  @ValidateIf(nonNull)
+  @ValidateIf(ifNotNull)
   @IsString()
   @MaxLength(200)
   digital_code?: string | null;
@@ -115,7 +111,7 @@ export class CreateDrawingDto {
   @Length(1, 200)
   name!: string;
 
-  @ValidateIf(nonNull)
+  @ValidateIf(ifNotNull)
   @IsString()
   @MaxLength(2000)
   description?: string | null;
@@ -154,37 +150,37 @@ export class CreateDrawingDto {
 
 /** Field edits (draft or scheduled only) and/or a status change along the state machine. */
 export class UpdateDrawingDto {
-  @ValidateIf(present)
+  @ValidateIf(ifPresent)
   @Transform(trim)
   @IsString()
   @Length(1, 200)
   name?: string;
 
-  @ValidateIf(nonNull)
+  @ValidateIf(ifNotNull)
   @IsString()
   @MaxLength(2000)
   description?: string | null;
 
-  @ValidateIf(present)
+  @ValidateIf(ifPresent)
   @IsInt()
   @Min(1)
   @Max(1_000_000)
   ticket_cost_points?: number;
 
-  @ValidateIf(present)
+  @ValidateIf(ifPresent)
   @IsISO8601({ strict: true })
   opens_at?: string;
 
-  @ValidateIf(present)
+  @ValidateIf(ifPresent)
   @IsISO8601({ strict: true })
   ticket_sales_close?: string;
 
-  @ValidateIf(present)
+  @ValidateIf(ifPresent)
   @IsISO8601({ strict: true })
   drawing_time?: string;
 
   /** Replaces the whole prize list */
-  @ValidateIf(present)
+  @ValidateIf(ifPresent)
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(100)
@@ -192,13 +188,13 @@ export class UpdateDrawingDto {
   @Type(() => PrizeInputDto)
   prizes?: PrizeInputDto[];
 
-  @ValidateIf(present)
+  @ValidateIf(ifPresent)
   @ValidateNested()
   @Type(() => EligibilityDto)
   eligibility?: EligibilityDto;
 
   /** draft → scheduled → open → closed; draft/scheduled/open → cancelled */
-  @ValidateIf(present)
+  @ValidateIf(ifPresent)
   @IsIn(DRAWING_STATUSES)
   status?: DrawingStatus;
 }

@@ -1,6 +1,6 @@
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsEmail, IsIn, IsOptional, IsString, Length, MaxLength } from 'class-validator';
-import { IsCalendarDate, IsStrongPassword, IsUsState } from '@fittrack/core';
+import { IsCalendarDate, IsStrongPassword, IsUsState, toLower, toUpper, trim } from '@fittrack/core';
 import {
   BIOLOGICAL_SEXES,
   FITNESS_LEVELS,
@@ -8,12 +8,11 @@ import {
   type FitnessLevel,
 } from '../entities/profile.entity';
 import { ROLES, USER_STATUSES, type Role, type UserStatus } from '../entities/user.entity';
-import { trim, upper } from './transforms';
 
 /** Admin creates an account (e.g. another admin); it starts active and verified. */
 export class CreateUserDto {
   /** Stored lowercase and trimmed @example "new.admin@example.com" */
-  @Transform(({ value }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
+  @Transform(toLower)
   @IsEmail()
   @MaxLength(254)
   email!: string;
@@ -27,7 +26,7 @@ export class CreateUserDto {
   date_of_birth!: string;
 
   /** @example "TX" */
-  @Transform(upper)
+  @Transform(toUpper)
   @IsUsState()
   state!: string;
 

@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsEmail, IsIn, IsOptional, MaxLength, ValidateNested } from 'class-validator';
-import { IsSort, ListQueryDto } from '@fittrack/core';
+import { IsSort, ListQueryDto, toLower } from '@fittrack/core';
 import { ROLES, USER_STATUSES, type Role, type UserStatus } from '../entities/user.entity';
 import { ALL_TIER_CODES } from '../tiers';
 
@@ -21,7 +21,7 @@ export class UsersFilterDto {
 
   /** Exact address, case-insensitive */
   @IsOptional()
-  @Transform(({ value }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
+  @Transform(toLower)
   @IsEmail()
   @MaxLength(254)
   email?: string;

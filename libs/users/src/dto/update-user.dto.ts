@@ -1,6 +1,6 @@
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsString, IsTimeZone, Length, ValidateIf } from 'class-validator';
-import { IsCalendarDate, IsUsState } from '@fittrack/core';
+import { IsCalendarDate, ifPresent, IsUsState, toUpper, trim } from '@fittrack/core';
 import {
   BIOLOGICAL_SEXES,
   FITNESS_LEVELS,
@@ -8,25 +8,22 @@ import {
   type FitnessLevel,
 } from '../entities/profile.entity';
 import { ROLES, USER_STATUSES, type Role, type UserStatus } from '../entities/user.entity';
-import { trim, upper } from './transforms';
-
-const present = (_: object, value: unknown) => value !== undefined;
 
 /** Partial update; `role` and `status` are for admins only. Null clears sex / fitness level. */
 export class UpdateUserDto {
   /** @example "Alex R." */
-  @ValidateIf(present)
+  @ValidateIf(ifPresent)
   @Transform(trim)
   @IsString()
   @Length(1, 60)
   display_name?: string;
 
-  @ValidateIf(present)
+  @ValidateIf(ifPresent)
   @IsCalendarDate()
   date_of_birth?: string;
 
-  @ValidateIf(present)
-  @Transform(upper)
+  @ValidateIf(ifPresent)
+  @Transform(toUpper)
   @IsUsState()
   state?: string;
 
@@ -38,22 +35,22 @@ export class UpdateUserDto {
   @IsIn(FITNESS_LEVELS)
   fitness_level?: FitnessLevel | null;
 
-  @ValidateIf(present)
+  @ValidateIf(ifPresent)
   @IsBoolean()
   open_tier_opt_in?: boolean;
 
   /** IANA zone @example "America/Chicago" */
-  @ValidateIf(present)
+  @ValidateIf(ifPresent)
   @IsTimeZone()
   timezone?: string;
 
   /** Admin only */
-  @ValidateIf(present)
+  @ValidateIf(ifPresent)
   @IsIn(ROLES)
   role?: Role;
 
   /** Admin only */
-  @ValidateIf(present)
+  @ValidateIf(ifPresent)
   @IsIn(USER_STATUSES)
   status?: UserStatus;
 }
