@@ -14,7 +14,7 @@ import { AuthController, PasswordController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { AuthTokensRepository } from './auth-tokens.repository';
 import { AccessTokenDenyList, MemoryDenyList, RedisDenyList } from './deny-list';
-import { JWT_KEYS, loadJwtKeys } from './jwt-keys';
+import { JWT_KEYS, type JwtKeyPair, JwtKeysModule } from './jwt-keys';
 import { JwtStrategy } from './jwt.strategy';
 import { PasswordHasher } from './password-hasher';
 import { RefreshTokensRepository } from './refresh-tokens.repository';
@@ -28,17 +28,16 @@ const MINUTE_MS = 60_000;
     UsersModule,
     NotificationsModule,
     PassportModule,
+    JwtKeysModule,
     JwtModule.registerAsync({
-      inject: [appConfig.KEY],
-      useFactory: (config: AppConfig) => {
-        const keys = loadJwtKeys(config);
-        return {
-          privateKey: keys.privateKey,
-          publicKey: keys.publicKey,
-          signOptions: { algorithm: 'RS256' },
-          verifyOptions: { algorithms: ['RS256'] },
-        };
-      },
+      imports: [JwtKeysModule],
+      inject: [JWT_KEYS.token],
+      useFactory: ({ privateKey, publicKey }: JwtKeyPair) => ({
+        privateKey,
+        publicKey,
+        signOptions: { algorithm: 'RS256' },
+        verifyOptions: { algorithms: ['RS256'] },
+      }),
     }),
     // Only the credential endpoints use ThrottlerGuard (per IP). RATE_LIMIT_PER_MINUTE (config.auth.
     // rateLimitPerMinute) is the future global limit; it is not enforced yet.
@@ -51,7 +50,6 @@ const MINUTE_MS = 60_000;
   ],
   controllers: [AuthController, PasswordController],
   providers: [
-    { provide: JWT_KEYS.token, inject: [appConfig.KEY], useFactory: loadJwtKeys },
     {
       provide: AccessTokenDenyList,
       inject: [appConfig.KEY, Clock],

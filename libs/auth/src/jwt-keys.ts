@@ -1,8 +1,8 @@
-import { Inject, Logger } from '@nestjs/common';
+import { Inject, Logger, Module } from '@nestjs/common';
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AppConfig } from '@fittrack/core';
+import { type AppConfig, appConfig } from '@fittrack/core';
 
 /** Parsed once: handing PEM text to jsonwebtoken would parse the key again on every request. */
 export interface JwtKeyPair {
@@ -62,3 +62,10 @@ export const JWT_KEYS = {
   token: Symbol('JWT_KEYS'),
   inject: () => Inject(JWT_KEYS.token),
 };
+
+/** Provides the pair once per app: JwtModule (signing) and the passport strategy (verifying) share it. */
+@Module({
+  providers: [{ provide: JWT_KEYS.token, inject: [appConfig.KEY], useFactory: loadJwtKeys }],
+  exports: [JWT_KEYS.token],
+})
+export class JwtKeysModule {}
