@@ -27,7 +27,9 @@ for (const [path, entry] of Object.entries(packages)) {
 }
 if (missing.length) {
   console.error(`package-lock.json lacks entries for:\n  ${missing.join('\n  ')}`);
-  console.error('Regenerate it where the registry serves every platform build, or pin (overrides) a version that has them all.');
+  console.error(
+    'Regenerate it where the registry serves every platform build, or pin (overrides) a version that has them all.',
+  );
   process.exit(1);
 }
-console.log(`package-lock.json: every optional dependency has its lock entry`);
+console.error('package-lock.json: every optional dependency has its lock entry');
