@@ -4,6 +4,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import {
   AppConfig,
   appConfig,
+  bodyGuard,
   createValidationPipe,
   ProblemDetailsFilter,
   requestId,
@@ -37,6 +38,7 @@ export async function initApp(app: NestExpressApplication): Promise<AppConfig> {
   app.enableCors({ origin: config.corsOrigins, credentials: true });
   app.use(cookieParser());
   app.useBodyParser('json', { limit: '1mb' });
+  app.use(bodyGuard);
   app.setGlobalPrefix('api/v1', { exclude: ['health', 'health/live', 'health/ready', 'metrics'] });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter());

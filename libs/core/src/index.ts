@@ -12,6 +12,7 @@ export * from './http/list-query.dto';
 export * from './http/problem-details.filter';
 export * from './http/public.decorator';
 export * from './http/request-id.middleware';
+export * from './http/body-guard.middleware';
 export * from './http/validation';
 export * from './http/validators';
 export * from './http/password-rules';

@@ -78,8 +78,9 @@ describe('ProblemDetailsFilter', () => {
 
   it('keeps field errors of a domain validation failure', () => {
     const errors = [{ field: 'email', message: 'must be an email' }];
-    expect(render(new UnprocessableError('Validation failed', errors)).body).toMatchObject({
+    expect(render(new UnprocessableError('must be an email', errors)).body).toMatchObject({
       status: 422,
+      detail: 'must be an email',
       errors,
     });
   });
@@ -110,12 +111,12 @@ describe('ProblemDetailsFilter', () => {
       detail: 'Cannot GET /x',
     });
     const validation = new HttpException(
-      { message: 'Validation failed', errors: [{ field: 'page', message: 'must be ≥ 1' }] },
+      { message: 'must be ≥ 1', errors: [{ field: 'page', message: 'must be ≥ 1' }] },
       422,
     );
     expect(render(validation).body).toMatchObject({
       status: 422,
-      detail: 'Validation failed',
+      detail: 'must be ≥ 1',
       errors: [{ field: 'page', message: 'must be ≥ 1' }],
     });
   });

@@ -1,7 +1,7 @@
 import type { ValidationError } from '@nestjs/common';
 import { IsInt, IsOptional, IsString, Min, ValidateNested } from 'class-validator';
 import { Type } from 'class-transformer';
-import { fieldErrors, createValidationPipe } from './validation';
+import { createValidationPipe, describeFieldErrors, fieldErrors } from './validation';
 
 const error = (
   property: string,
@@ -33,6 +33,23 @@ describe('fieldErrors', () => {
   });
 });
 
+describe('describeFieldErrors', () => {
+  it("is the one failing rule's message", () => {
+    expect(describeFieldErrors([{ field: 'page', message: 'page must not be less than 1' }])).toBe(
+      'page must not be less than 1',
+    );
+  });
+
+  it('names each failing field once when several fail', () => {
+    const errors = [
+      { field: 'page', message: 'page must not be less than 1' },
+      { field: 'filter.role', message: 'role must be a string' },
+      { field: 'page', message: 'page must be an integer' },
+    ];
+    expect(describeFieldErrors(errors)).toBe('Invalid fields: page, filter.role');
+  });
+});
+
 describe('createValidationPipe', () => {
   const pipe = createValidationPipe();
   const validate = (value: unknown) => pipe.transform(value, { type: 'query', metatype: QueryDto });
@@ -50,5 +67,16 @@ describe('createValidationPipe', () => {
     expect(failure).toMatchObject({ status: 422 });
     const body = (failure as { getResponse(): { errors: Array<{ field: string }> } }).getResponse();
     expect(body.errors.map((e) => e.field).sort()).toEqual(['extra', 'filter.colour', 'page']);
+    expect((body as unknown as { message: string }).message).toMatch(/^Invalid fields: /);
+  });
+
+  it('says what is wrong when one rule fails', async () => {
+    const failure = (await validate({ page: '0' }).catch((e: unknown) => e)) as {
+      getResponse(): { message: string; errors: unknown[] };
+    };
+    expect(failure.getResponse()).toEqual({
+      message: 'page must not be less than 1',
+      errors: [{ field: 'page', message: 'page must not be less than 1' }],
+    });
   });
 });

@@ -10,6 +10,15 @@ export function fieldErrors(errors: ValidationError[], parent = ''): FieldError[
   });
 }
 
+/**
+ * The problem's `detail` for field errors: the one failing rule's message, or the fields when several fail
+ * (each field's own message stays in `errors`).
+ */
+export function describeFieldErrors(errors: FieldError[]): string {
+  if (errors.length === 1) return errors[0].message;
+  return `Invalid fields: ${[...new Set(errors.map((error) => error.field))].join(', ')}`;
+}
+
 /** Unknown fields are rejected, values transformed to their declared types, failures are 422. */
 export const createValidationPipe = () =>
   new ValidationPipe({
@@ -17,6 +26,8 @@ export const createValidationPipe = () =>
     forbidNonWhitelisted: true,
     transform: true,
     stopAtFirstError: false,
-    exceptionFactory: (errors) =>
-      new UnprocessableEntityException({ message: 'Validation failed', errors: fieldErrors(errors) }),
+    exceptionFactory: (errors) => {
+      const fields = fieldErrors(errors);
+      return new UnprocessableEntityException({ message: describeFieldErrors(fields), errors: fields });
+    },
   });

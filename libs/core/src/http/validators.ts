@@ -22,7 +22,7 @@ export const IsUsState = (options?: ValidationOptions) =>
 export const IsUuidParam = new ParseUUIDPipe({
   exceptionFactory: () =>
     new UnprocessableEntityException({
-      message: 'Validation failed',
+      message: 'id must be a UUID',
       errors: [{ field: 'id', message: 'id must be a UUID' }],
     }),
 });
