@@ -26,7 +26,7 @@ export class PointsController {
   @ApiUnprocessableEntityResponse({ description: 'Unknown filter or sort field, bad paging' })
   async transactions(
     @Query() query: ListTransactionsQueryDto,
-    @CurrentUser() principal?: Principal,
+    @CurrentUser() principal: Principal,
   ): Promise<Page<PointTransactionResponseDto>> {
     return mapPage(await this.points.transactions(query, principal), toTransactionResponse);
   }
@@ -37,10 +37,7 @@ export class PointsController {
     type: BalanceResponseDto,
     example: { point_balance: 1420, total_points_earned: 5210, today_earned: 340, daily_cap: 1000 },
   })
-  balance(
-    @Query() query: BalanceQueryDto,
-    @CurrentUser() principal?: Principal,
-  ): Promise<BalanceResponseDto> {
+  balance(@Query() query: BalanceQueryDto, @CurrentUser() principal: Principal): Promise<BalanceResponseDto> {
     return this.points.balance(principal, query.user_id);
   }
 }

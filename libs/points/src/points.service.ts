@@ -1,15 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import {
   type AppConfig,
+  type Caller,
   calendarDateIn,
   Clock,
   InjectConfig,
   NotFoundError,
   type Page,
-  type Principal,
   scopeToOwner,
   startOfDayIn,
   UnauthorizedError,
+  userIdOf,
 } from '@fittrack/core';
 import { UsersRepository } from '@fittrack/users';
 import { PointTransactionsRepository } from './point-transactions.repository';
@@ -28,14 +29,14 @@ export class PointsService {
     @InjectConfig() private readonly config: AppConfig,
   ) {}
 
-  transactions(query: ListTransactionsQueryDto, principal?: Principal): Promise<Page<PointTransaction>> {
-    const userId = scopeToOwner(principal, query.filter?.user_id);
+  async transactions(query: ListTransactionsQueryDto, caller: Caller): Promise<Page<PointTransaction>> {
+    const userId = scopeToOwner(caller, query.filter?.user_id);
     return this.ledger.list({ ...query, filter: { ...query.filter, user_id: userId } });
   }
 
-  async balance(principal: Principal | undefined, requestedUserId?: string): Promise<BalanceResponseDto> {
+  async balance(caller: Caller, requestedUserId?: string): Promise<BalanceResponseDto> {
     // Admins may ask for anyone; everyone else (and an admin by default) gets their own balance.
-    const userId = scopeToOwner(principal, requestedUserId) ?? principal?.userId;
+    const userId = scopeToOwner(caller, requestedUserId) ?? userIdOf(caller);
     if (!userId) throw new UnauthorizedError();
     const user = await this.users.get(userId);
     if (!user) throw new NotFoundError('User');

@@ -37,7 +37,7 @@ export class AdminDrawingsController {
   })
   async create(
     @Body() dto: CreateDrawingDto,
-    @CurrentUser() principal?: Principal,
+    @CurrentUser() principal: Principal,
   ): Promise<DrawingResponseDto> {
     return toDrawingResponse(await this.drawings.create(dto, principal));
   }
@@ -51,7 +51,8 @@ export class AdminDrawingsController {
   async update(
     @Param('id', IsUuidParam) id: string,
     @Body() dto: UpdateDrawingDto,
+    @CurrentUser() principal: Principal,
   ): Promise<DrawingResponseDto> {
-    return toDrawingResponse(await this.drawings.update(id, dto));
+    return toDrawingResponse(await this.drawings.update(id, dto, principal));
   }
 }

@@ -41,7 +41,7 @@ export class DrawingsController {
   @ApiUnprocessableEntityResponse({ description: 'Unknown filter or sort field, bad paging' })
   async list(
     @Query() query: ListDrawingsQueryDto,
-    @CurrentUser() principal?: Principal,
+    @CurrentUser() principal: Principal,
   ): Promise<Page<DrawingResponseDto>> {
     return mapPage(await this.drawings.list(query, principal), toDrawingResponse);
   }
@@ -56,7 +56,7 @@ export class DrawingsController {
   @ApiNotFoundResponse({ description: '`Drawing not found` (also a draft, for non-admins)' })
   async get(
     @Param('id', IsUuidParam) id: string,
-    @CurrentUser() principal?: Principal,
+    @CurrentUser() principal: Principal,
   ): Promise<DrawingResponseDto> {
     return toDrawingResponse(await this.drawings.get(id, principal));
   }
@@ -67,7 +67,7 @@ export class DrawingsController {
   @ApiCreatedResponse({ description: 'Alias of POST /admin/drawings', type: DrawingResponseDto })
   async create(
     @Body() dto: CreateDrawingDto,
-    @CurrentUser() principal?: Principal,
+    @CurrentUser() principal: Principal,
   ): Promise<DrawingResponseDto> {
     return toDrawingResponse(await this.drawings.create(dto, principal));
   }
@@ -79,7 +79,8 @@ export class DrawingsController {
   async update(
     @Param('id', IsUuidParam) id: string,
     @Body() dto: UpdateDrawingDto,
+    @CurrentUser() principal: Principal,
   ): Promise<DrawingResponseDto> {
-    return toDrawingResponse(await this.drawings.update(id, dto));
+    return toDrawingResponse(await this.drawings.update(id, dto, principal));
   }
 }

@@ -1,14 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import {
+  type Caller,
   ConflictError,
+  describeFieldErrors,
   type FieldError,
+  hasFullAccess,
   LIST_ALIAS,
   NotFoundError,
   type Page,
-  type Principal,
   sha256Hex,
   UnprocessableError,
+  userIdOf,
 } from '@fittrack/core';
 import { DrawingsRepository } from './drawings.repository';
 import type { Drawing, DrawingStatus } from './entities/drawing.entity';
@@ -21,30 +24,28 @@ import type {
   UpdateDrawingDto,
 } from './dto/drawings.dto';
 
-const isAdminOrInternal = (principal?: Principal) => !principal || principal.role === 'admin';
-
 /** Drawing administration and reads; ticket sales and the draw itself live elsewhere. */
 @Injectable()
 export class DrawingsService {
   constructor(private readonly drawings: DrawingsRepository) {}
 
   /** Non-admins never see drafts. */
-  list(query: ListDrawingsQueryDto, principal?: Principal): Promise<Page<Drawing>> {
-    const hideDrafts = !isAdminOrInternal(principal);
+  async list(query: ListDrawingsQueryDto, caller: Caller): Promise<Page<Drawing>> {
+    const hideDrafts = !hasFullAccess(caller);
     return this.drawings.list(query, (qb) => {
       if (hideDrafts) qb.andWhere(`${LIST_ALIAS}.status <> :draft`, { draft: 'draft' });
     });
   }
 
-  async get(id: string, principal?: Principal): Promise<Drawing> {
+  async get(id: string, caller: Caller): Promise<Drawing> {
     const drawing = await this.drawings.get(id);
-    if (!drawing || (drawing.status === 'draft' && !isAdminOrInternal(principal))) {
+    if (!drawing || (drawing.status === 'draft' && !hasFullAccess(caller))) {
       throw new NotFoundError('Drawing');
     }
     return drawing;
   }
 
-  async create(dto: CreateDrawingDto, principal?: Principal): Promise<Drawing> {
+  async create(dto: CreateDrawingDto, caller: Caller): Promise<Drawing> {
     const times = this.checkTimes(dto.opens_at, dto.ticket_sales_close, dto.drawing_time);
     await this.checkPrizes(dto.prizes);
     return this.drawings.createWithPrizes(
@@ -61,15 +62,15 @@ export class DrawingsService {
               min_account_age_days: dto.eligibility.min_account_age_days,
             }
           : { user_type: 'all', min_account_age_days: 0 },
-        createdBy: principal?.userId ?? null,
+        createdBy: userIdOf(caller),
       },
       dto.prizes.map(toPrizeEntity),
     );
   }
 
   /** Field edits while draft or scheduled; a status change must follow the state machine (else 409). */
-  async update(id: string, dto: UpdateDrawingDto): Promise<Drawing> {
-    const drawing = await this.get(id);
+  async update(id: string, dto: UpdateDrawingDto, caller: Caller): Promise<Drawing> {
+    const drawing = await this.get(id, caller);
     const { status, prizes, ...fields } = dto;
     const editsFields = prizes !== undefined || Object.values(fields).some((value) => value !== undefined);
     if (editsFields && !EDITABLE_STATUSES.includes(drawing.status)) {
@@ -130,7 +131,7 @@ export class DrawingsService {
     if (opensAt >= ticketSalesClose) {
       errors.push({ field: 'opens_at', message: 'Opening time must be before sales close time' });
     }
-    if (errors.length) throw new UnprocessableError(errors[0].message, errors);
+    if (errors.length) throw new UnprocessableError(describeFieldErrors(errors), errors);
     return { opensAt, ticketSalesClose, drawingTime };
   }
 

@@ -31,7 +31,7 @@ export class ActivitiesController {
   @ApiUnprocessableEntityResponse({ description: 'Unknown filter or sort field, bad date or paging' })
   async list(
     @Query() query: ListActivitiesQueryDto,
-    @CurrentUser() principal?: Principal,
+    @CurrentUser() principal: Principal,
   ): Promise<Page<ActivityResponseDto>> {
     return mapPage(await this.activities.list(query, principal), toActivityResponse);
   }
@@ -45,7 +45,7 @@ export class ActivitiesController {
   @ApiNotFoundResponse({ description: "`Activity not found` (also for someone else's)" })
   async get(
     @Param('id', IsUuidParam) id: string,
-    @CurrentUser() principal?: Principal,
+    @CurrentUser() principal: Principal,
   ): Promise<ActivityResponseDto> {
     return toActivityResponse(await this.activities.get(id, principal));
   }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { canAccessOwned, NotFoundError, type Page, type Principal, scopeToOwner } from '@fittrack/core';
+import { type Caller, canAccessOwned, NotFoundError, type Page, scopeToOwner } from '@fittrack/core';
 import { ActivitiesRepository } from './activities.repository';
 import type { Activity } from './entities/activity.entity';
 import type { ListActivitiesQueryDto } from './dto/activities.dto';
@@ -9,15 +9,15 @@ import type { ListActivitiesQueryDto } from './dto/activities.dto';
 export class ActivitiesService {
   constructor(private readonly activities: ActivitiesRepository) {}
 
-  list(query: ListActivitiesQueryDto, principal?: Principal): Promise<Page<Activity>> {
-    const userId = scopeToOwner(principal, query.filter?.user_id);
+  async list(query: ListActivitiesQueryDto, caller: Caller): Promise<Page<Activity>> {
+    const userId = scopeToOwner(caller, query.filter?.user_id);
     return this.activities.list({ ...query, filter: { ...query.filter, user_id: userId } });
   }
 
   /** Someone else's activity is a 404, like a missing one. */
-  async get(id: string, principal?: Principal): Promise<Activity> {
+  async get(id: string, caller: Caller): Promise<Activity> {
     const activity = await this.activities.get(id);
-    if (!activity || !canAccessOwned(principal, activity.userId)) throw new NotFoundError('Activity');
+    if (!activity || !canAccessOwned(caller, activity.userId)) throw new NotFoundError('Activity');
     return activity;
   }
 }

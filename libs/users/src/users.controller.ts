@@ -58,7 +58,7 @@ export class UsersController {
   @ApiNotFoundResponse({ description: 'Unknown or deleted user: `User not found`' })
   async get(
     @Param('id', IsUuidParam) id: string,
-    @CurrentUser() principal?: Principal,
+    @CurrentUser() principal: Principal,
   ): Promise<UserResponseDto> {
     const { user, connections } = await this.users.get(id, principal);
     return toUserResponse(user, connections);
@@ -88,7 +88,7 @@ export class UsersController {
   async update(
     @Param('id', IsUuidParam) id: string,
     @Body() dto: UpdateUserDto,
-    @CurrentUser() principal?: Principal,
+    @CurrentUser() principal: Principal,
   ): Promise<UserResponseDto> {
     return toUserResponse(await this.users.update(id, dto, principal));
   }

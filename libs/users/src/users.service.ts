@@ -5,14 +5,15 @@ import {
   type AppConfig,
   BadRequestError,
   calendarDateIn,
+  type Caller,
   canAccessOwned,
   Clock,
   ConflictError,
   ForbiddenError,
+  hasFullAccess,
   InjectConfig,
   NotFoundError,
   type Page,
-  type Principal,
 } from '@fittrack/core';
 import { Profile } from './entities/profile.entity';
 import { User } from './entities/user.entity';
@@ -38,8 +39,8 @@ export class UsersService {
   }
 
   /** A user with profile and connections; 404 for unknown, soft-deleted, or someone else's (non-admin). */
-  async get(id: string, principal?: Principal): Promise<{ user: User; connections: ConnectionSummary[] }> {
-    const user = await this.readable(id, principal);
+  async get(id: string, caller: Caller): Promise<{ user: User; connections: ConnectionSummary[] }> {
+    const user = await this.readable(id, caller);
     return { user, connections: await this.users.connectionsOf(id) };
   }
 
@@ -79,9 +80,9 @@ export class UsersService {
   }
 
   /** Self or admin; role and status only by an admin. Recalculates the tier from the merged profile. */
-  async update(id: string, dto: UpdateUserDto, principal?: Principal): Promise<User> {
-    const user = await this.readable(id, principal);
-    if ((dto.role !== undefined || dto.status !== undefined) && principal && principal.role !== 'admin') {
+  async update(id: string, dto: UpdateUserDto, caller: Caller): Promise<User> {
+    const user = await this.readable(id, caller);
+    if ((dto.role !== undefined || dto.status !== undefined) && !hasFullAccess(caller)) {
       throw new ForbiddenError();
     }
     const today = this.today();
@@ -107,9 +108,9 @@ export class UsersService {
     await this.users.softDelete(id);
   }
 
-  private async readable(id: string, principal?: Principal): Promise<User> {
+  private async readable(id: string, caller: Caller): Promise<User> {
     const user = await this.users.get(id);
-    if (!user || !canAccessOwned(principal, user.id)) throw new NotFoundError('User');
+    if (!user || !canAccessOwned(caller, user.id)) throw new NotFoundError('User');
     return user;
   }
 
