@@ -19,6 +19,7 @@ describe('reports API', () => {
 
   beforeAll(async () => {
     t = await createTestApp({ now: '2026-01-16T21:00:00Z' });
+    t.clock.freeze('2026-01-16T21:00:00Z');
     admin = await asAdmin(t);
   });
   afterAll(() => t.close());

@@ -16,13 +16,14 @@ export interface TestApp {
 }
 
 /**
- * Boots the real app (SQLite in-memory, or PostgreSQL with TEST_DB=postgres) with a clock tests can move.
+ * Boots the real app (SQLite in-memory, or PostgreSQL with TEST_DB=postgres) with a clock tests can move
+ * (running in real time from `now` until a test freezes it).
  * `customize` may override further providers.
  */
 export async function createTestApp(
   options: { now?: Date | string; customize?: (builder: TestingModuleBuilder) => TestingModuleBuilder } = {},
 ): Promise<TestApp> {
-  const clock = new ManualClock(new Date(options.now ?? Date.now()));
+  const clock = new ManualClock(new Date(options.now ?? Date.now()), true);
   let builder = Test.createTestingModule({ imports: [AppModule] })
     .overrideProvider(Clock)
     .useValue(clock);

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, Repository } from 'typeorm';
-import { BaseRepository } from '@fittrack/core';
+import { BaseRepository, DataContext } from '@fittrack/core';
 import { AuthToken, AuthTokenPurpose } from './entities/auth-token.entity';
 
 /** Emailed single-use tokens, looked up by their SHA-256. */
@@ -9,8 +8,8 @@ import { AuthToken, AuthTokenPurpose } from './entities/auth-token.entity';
 export class AuthTokensRepository extends BaseRepository<AuthToken> {
   protected readonly entityName = 'Token';
 
-  constructor(@InjectRepository(AuthToken) repository: Repository<AuthToken>) {
-    super(repository);
+  constructor(data: DataContext) {
+    super(data, AuthToken);
   }
 
   findByHash(purpose: AuthTokenPurpose, tokenHash: string): Promise<AuthToken | null> {

@@ -6,6 +6,7 @@ import {
   ConflictError,
   ForbiddenError,
   InjectConfig,
+  isUniqueViolation,
   type Principal,
   randomToken,
   sha256Hex,
@@ -15,7 +16,6 @@ import {
 } from '@fittrack/core';
 import { EmailService } from '@fittrack/notifications';
 import { tierCodeAt, type User, UsersRepository } from '@fittrack/users';
-import type { EntityManager } from 'typeorm';
 import { AuthTokensRepository } from './auth-tokens.repository';
 import type { AuthTokenPurpose } from './entities/auth-token.entity';
 import { assertEligible } from './eligibility';
@@ -34,10 +34,6 @@ export const RESET_INVALID = 'Invalid reset token';
 
 const VERIFICATION_TTL_MS = 24 * 3600 * 1000;
 const RESET_TTL_MS = 3600 * 1000;
-
-/** Unique-constraint violations across SQLite, PostgreSQL and Oracle. */
-const isUniqueViolation = (error: unknown) =>
-  /unique|23505|ORA-00001/i.test(`${(error as { code?: string }).code ?? ''} ${String(error)}`);
 
 /**
  * Registration, email verification, login with lockout, password reset and change. Emails are written to
@@ -77,14 +73,12 @@ export class AuthService {
     let outboxId: string;
     let userId: string;
     try {
-      ({ outboxId, userId } = await this.unitOfWork.run(async (manager) => {
-        const user = await this.users
-          .withManager(manager)
-          .createWithProfile(
-            { email: input.email, passwordHash, role: 'user', status: 'pending', emailVerified: false },
-            { ...profile, tierCode: tierCodeAt(profile, now, this.config.competitionTimeZone) },
-          );
-        return { userId: user.id, outboxId: await this.sendVerification(user, profile.displayName, manager) };
+      ({ outboxId, userId } = await this.unitOfWork.run(async () => {
+        const user = await this.users.createWithProfile(
+          { email: input.email, passwordHash, role: 'user', status: 'pending', emailVerified: false },
+          { ...profile, tierCode: tierCodeAt(profile, now, this.config.competitionTimeZone) },
+        );
+        return { userId: user.id, outboxId: await this.sendVerification(user, profile.displayName) };
       }));
     } catch (error) {
       // Two registrations racing for one address: the loser gets the same 409.
@@ -103,16 +97,16 @@ export class AuthService {
     if (stored.expiresAt.getTime() <= now.getTime()) throw new BadRequestError(VERIFY_EXPIRED);
     const user = await this.users.get(stored.userId);
     if (!user) throw new BadRequestError(VERIFY_INVALID);
-    const outboxId = await this.unitOfWork.run(async (manager) => {
-      if (!(await this.authTokens.withManager(manager).consume(stored.id, now))) {
+    const outboxId = await this.unitOfWork.run(async () => {
+      if (!(await this.authTokens.consume(stored.id, now))) {
         throw new BadRequestError(VERIFY_INVALID);
       }
-      await this.users.withManager(manager).updateColumns(user.id, {
+      await this.users.updateColumns(user.id, {
         status: user.status === 'pending' ? 'active' : user.status,
         emailVerified: true,
         emailVerifiedAt: now,
       });
-      return this.email.record(user.email, 'welcome', { name: this.nameOf(user) }, manager);
+      return this.email.record(user.email, 'welcome', { name: this.nameOf(user) });
     });
     await this.email.dispatch(outboxId);
     return { message: 'Email verified' };
@@ -122,9 +116,7 @@ export class AuthService {
   async resendVerification(email: string): Promise<void> {
     const user = await this.users.findByEmail(email);
     if (!user || user.emailVerified) return;
-    const outboxId = await this.unitOfWork.run((manager) =>
-      this.sendVerification(user, this.nameOf(user), manager),
-    );
+    const outboxId = await this.unitOfWork.run(() => this.sendVerification(user, this.nameOf(user)));
     await this.email.dispatch(outboxId);
   }
 
@@ -168,10 +160,10 @@ export class AuthService {
   async forgotPassword(email: string): Promise<void> {
     const user = await this.users.findByEmail(email);
     if (!user) return;
-    const outboxId = await this.unitOfWork.run(async (manager) => {
-      const token = await this.createToken(user.id, 'password_reset', RESET_TTL_MS, manager);
+    const outboxId = await this.unitOfWork.run(async () => {
+      const token = await this.createToken(user.id, 'password_reset', RESET_TTL_MS);
       const url = `${this.config.publicBaseUrl}/test/#auth?reset_token=${token}`;
-      return this.email.record(user.email, 'password_reset', { name: this.nameOf(user), url }, manager);
+      return this.email.record(user.email, 'password_reset', { name: this.nameOf(user), url });
     });
     await this.email.dispatch(outboxId);
   }
@@ -183,15 +175,13 @@ export class AuthService {
     if (!stored || stored.usedAt) throw new BadRequestError(RESET_INVALID);
     if (stored.expiresAt.getTime() <= now.getTime()) throw new BadRequestError(RESET_EXPIRED);
     const passwordHash = await this.hasher.hash(newPassword);
-    await this.unitOfWork.run(async (manager) => {
-      if (!(await this.authTokens.withManager(manager).consume(stored.id, now))) {
+    await this.unitOfWork.run(async () => {
+      if (!(await this.authTokens.consume(stored.id, now))) {
         throw new BadRequestError(RESET_INVALID);
       }
-      await this.users
-        .withManager(manager)
-        .updateColumns(stored.userId, { passwordHash, ...CLEARED_LOCKOUT });
+      await this.users.updateColumns(stored.userId, { passwordHash, ...CLEARED_LOCKOUT });
+      await this.tokens.revokeUserSessions(stored.userId);
     });
-    await this.tokens.revokeUserSessions(stored.userId);
     this.logger.log(`Password reset for user ${stored.userId}`);
     return { message: 'Password has been reset' };
   }
@@ -203,30 +193,28 @@ export class AuthService {
     if (!(await this.hasher.verify(currentPassword, user.passwordHash))) {
       throw new BadRequestError('Current password is incorrect');
     }
-    await this.users.updateColumns(user.id, { passwordHash: await this.hasher.hash(newPassword) });
-    const family = await this.tokens.familyOfAccessToken(user.id, principal.jti);
-    await this.tokens.revokeUserSessions(user.id, family);
+    const passwordHash = await this.hasher.hash(newPassword);
+    // The new password and the end of the other sessions commit together, or neither does.
+    await this.unitOfWork.run(async () => {
+      await this.users.updateColumns(user.id, { passwordHash });
+      const family = await this.tokens.familyOfAccessToken(user.id, principal.jti);
+      await this.tokens.revokeUserSessions(user.id, family);
+    });
     this.logger.log(`Password changed for user ${user.id}`);
   }
 
-  private async sendVerification(user: User, name: string, manager: EntityManager): Promise<string> {
-    const token = await this.createToken(user.id, 'email_verification', VERIFICATION_TTL_MS, manager);
+  private async sendVerification(user: User, name: string): Promise<string> {
+    const token = await this.createToken(user.id, 'email_verification', VERIFICATION_TTL_MS);
     const url = `${this.config.publicBaseUrl}/test/#auth?verify_token=${token}`;
-    return this.email.record(user.email, 'verification', { name, url, hours: 24 }, manager);
+    return this.email.record(user.email, 'verification', { name, url, hours: 24 });
   }
 
   /** A new single-use token; earlier unused ones of the same purpose stop working. */
-  private async createToken(
-    userId: string,
-    purpose: AuthTokenPurpose,
-    ttlMs: number,
-    manager: EntityManager,
-  ): Promise<string> {
+  private async createToken(userId: string, purpose: AuthTokenPurpose, ttlMs: number): Promise<string> {
     const now = this.clock.now();
-    const repository = this.authTokens.withManager(manager);
-    await repository.consumeAllFor(userId, purpose, now);
+    await this.authTokens.consumeAllFor(userId, purpose, now);
     const token = randomToken();
-    await repository.create({
+    await this.authTokens.create({
       userId,
       purpose,
       tokenHash: sha256Hex(token),

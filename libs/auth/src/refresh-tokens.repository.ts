@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, Not, Repository } from 'typeorm';
-import { BaseRepository } from '@fittrack/core';
+import { BaseRepository, DataContext } from '@fittrack/core';
 import { RefreshToken } from './entities/refresh-token.entity';
 
 /** Refresh tokens by SHA-256; a family is one login session across rotations. */
@@ -9,8 +8,8 @@ import { RefreshToken } from './entities/refresh-token.entity';
 export class RefreshTokensRepository extends BaseRepository<RefreshToken> {
   protected readonly entityName = 'Refresh token';
 
-  constructor(@InjectRepository(RefreshToken) repository: Repository<RefreshToken>) {
-    super(repository);
+  constructor(data: DataContext) {
+    super(data, RefreshToken);
   }
 
   findByHash(tokenHash: string): Promise<RefreshToken | null> {

@@ -1,12 +1,17 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
-import { TypeOrmModule } from '@nestjs/typeorm';
+import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
+import { ClsModule } from 'nestjs-cls';
+import { ClsPluginTransactional } from '@nestjs-cls/transactional';
+import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import type { DataSourceOptions } from 'typeorm';
 import { AppConfig, appConfig } from './config/app-config';
 import { Clock, SystemClock } from './clock/clock';
 import { dataSourceOptions } from './database/data-source-options';
 import { DatabaseService } from './database/database.service';
-import { UnitOfWork } from './database/unit-of-work';
+import { DataContext } from './database/base.repository';
+import { ClockTimestampsSubscriber } from './database/clock-timestamps.subscriber';
+import { UnitOfWork } from './database/transactions';
 import { QueueModule } from './queue/queue.module';
 import { QUEUE_PROCESSING } from './queue/queue.tokens';
 
@@ -18,7 +23,8 @@ export interface CoreModuleOptions {
 }
 
 /**
- * Config, the one shared database connection, the clock and the queue port. The worker always consumes
+ * Config, the one shared database connection with its unit of work (an async-local transaction that every
+ * repository joins: @nestjs-cls/transactional, ADR 0008), the clock and the queue port. The worker always consumes
  * jobs; the API does so only in embedded mode (no Redis), the CLI never.
  */
 @Global()
@@ -36,11 +42,22 @@ export class CoreModule {
             autoLoadEntities: true,
           }),
         }),
+        ClsModule.forRoot({
+          global: true,
+          plugins: [
+            new ClsPluginTransactional({
+              imports: [TypeOrmModule],
+              adapter: new TransactionalAdapterTypeOrm({ dataSourceToken: getDataSourceToken() }),
+            }),
+          ],
+        }),
         QueueModule,
       ],
       providers: [
         { provide: Clock, useClass: SystemClock },
         DatabaseService,
+        DataContext,
+        ClockTimestampsSubscriber,
         UnitOfWork,
         {
           provide: QUEUE_PROCESSING,
@@ -49,7 +66,7 @@ export class CoreModule {
             options.role === 'worker' || (options.role === 'api' && !config.redisUrl),
         },
       ],
-      exports: [Clock, DatabaseService, UnitOfWork, QUEUE_PROCESSING],
+      exports: [Clock, DatabaseService, DataContext, UnitOfWork, QUEUE_PROCESSING],
     };
   }
 }

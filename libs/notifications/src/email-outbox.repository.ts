@@ -1,15 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
-import { BaseRepository } from '@fittrack/core';
+import { BaseRepository, DataContext } from '@fittrack/core';
 import { EmailOutbox } from './entities/email-outbox.entity';
 
 @Injectable()
 export class EmailOutboxRepository extends BaseRepository<EmailOutbox> {
   protected readonly entityName = 'Email';
 
-  constructor(@InjectRepository(EmailOutbox) repository: Repository<EmailOutbox>) {
-    super(repository, {
+  constructor(data: DataContext) {
+    super(data, EmailOutbox, {
       filters: { to: 'toAddress', status: 'status', template: 'template' },
       sorts: { created_at: 'createdAt' },
       defaultSort: '-created_at',

@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
 import { JobName, QueuePort } from '@fittrack/core';
 import { EmailOutboxRepository } from './email-outbox.repository';
 import { EmailTemplateName, TEMPLATES } from './email-templates';
@@ -19,20 +18,14 @@ export class EmailService {
   ) {}
 
   /**
-   * Pass the transaction's manager so the email exists only if the change that caused it commits; the
-   * job is queued by the caller after commit via `dispatch`.
+   * Called inside the unit of work of the change that causes it, the email exists only if that change
+   * commits; the caller queues the job after commit via `dispatch`.
    */
-  async record<T extends EmailTemplateName>(
-    to: string,
-    template: T,
-    data: TemplateData<T>,
-    manager?: EntityManager,
-  ): Promise<string> {
+  async record<T extends EmailTemplateName>(to: string, template: T, data: TemplateData<T>): Promise<string> {
     const rendered = (
       TEMPLATES[template] as (d: TemplateData<T>) => { subject: string; text: string; html: string }
     )(data);
-    const repository = manager ? this.outbox.withManager(manager) : this.outbox;
-    const email = await repository.create({
+    const email = await this.outbox.create({
       toAddress: to,
       template,
       subject: rendered.subject,

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
-import { BaseRepository } from '@fittrack/core';
+import { BaseRepository, DataContext } from '@fittrack/core';
 import { PointTransaction } from './entities/point-transaction.entity';
 
 /** The append-only ledger: reads here; writes belong to the operations that award or spend points. */
@@ -9,8 +8,8 @@ import { PointTransaction } from './entities/point-transaction.entity';
 export class PointTransactionsRepository extends BaseRepository<PointTransaction> {
   protected readonly entityName = 'Point transaction';
 
-  constructor(@InjectRepository(PointTransaction) repository: Repository<PointTransaction>) {
-    super(repository, {
+  constructor(data: DataContext) {
+    super(data, PointTransaction, {
       filters: { transaction_type: 'transactionType', user_id: 'userId' },
       sorts: { created_at: 'createdAt', amount: 'amount' },
       defaultSort: '-created_at',

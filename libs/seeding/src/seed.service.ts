@@ -5,7 +5,9 @@ import {
   type AppConfig,
   Clock,
   DatabaseService,
+  DataContext,
   InjectConfig,
+  UnitOfWork,
   chunk,
   currentDbType,
   dialectSql,
@@ -71,6 +73,8 @@ export class SeedService {
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly unitOfWork: UnitOfWork,
+    private readonly data: DataContext,
     @InjectConfig() private readonly config: AppConfig,
     private readonly clock: Clock,
     private readonly database: DatabaseService,
@@ -93,7 +97,9 @@ export class SeedService {
     ]);
     const counts = Object.fromEntries(SEED_ENTITIES.map((name) => [name, 0])) as SeedCounts;
 
-    await this.dataSource.transaction(async (manager) => {
+    await this.unitOfWork.run(async () => {
+      // A bulk loader rather than a domain write: it inserts rows through the unit of work's manager.
+      const manager = this.data.txHost.tx;
       const users = manager.getRepository(User);
       const offset = await users.count({ withDeleted: true });
       const adminExists = await users.exists({

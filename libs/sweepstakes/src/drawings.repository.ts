@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
 import { In, Repository } from 'typeorm';
-import { BaseRepository } from '@fittrack/core';
+import { BaseRepository, DataContext } from '@fittrack/core';
 import { Drawing } from './entities/drawing.entity';
 import { Prize } from './entities/prize.entity';
 import { Sponsor } from './entities/sponsor.entity';
@@ -11,8 +10,8 @@ import { Sponsor } from './entities/sponsor.entity';
 export class DrawingsRepository extends BaseRepository<Drawing> {
   protected readonly entityName = 'Drawing';
 
-  constructor(@InjectRepository(Drawing) repository: Repository<Drawing>) {
-    super(repository, {
+  constructor(data: DataContext) {
+    super(data, Drawing, {
       filters: { status: 'status', drawing_type: 'drawingType' },
       sorts: { drawing_time: 'drawingTime', created_at: 'createdAt' },
       defaultSort: '-drawing_time',
@@ -37,31 +36,26 @@ export class DrawingsRepository extends BaseRepository<Drawing> {
 
   /** How many of these sponsors exist (and are not deleted). */
   countSponsors(ids: string[]): Promise<number> {
-    return this.repository.manager.getRepository(Sponsor).countBy({ id: In(ids) });
+    return this.manager.getRepository(Sponsor).countBy({ id: In(ids) });
   }
 
-  /** Inserts the drawing and its prizes in one transaction. */
+  /** Inserts the drawing and its prizes (callers run it in a unit of work). */
   async createWithPrizes(drawing: Partial<Drawing>, prizes: Array<Partial<Prize>>): Promise<Drawing> {
-    const id = await this.repository.manager.transaction(async (manager) => {
-      const saved = await manager.save(manager.create(Drawing, drawing));
-      await manager.save(prizes.map((prize) => manager.create(Prize, { ...prize, drawingId: saved.id })));
-      return saved.id;
-    });
-    return this.getOrFail(id);
+    const manager = this.manager;
+    const saved = await manager.save(manager.create(Drawing, drawing));
+    await manager.save(prizes.map((prize) => manager.create(Prize, { ...prize, drawingId: saved.id })));
+    return this.getOrFail(saved.id);
   }
 
-  /**
-   * Saves the edited drawing; when `prizes` is given it replaces the prize list, in the same transaction.
-   */
+  /** Saves the edited drawing; when `prizes` is given it replaces the prize list (in the caller's unit of work). */
   async saveWithPrizes(drawing: Drawing, prizes?: Array<Partial<Prize>>): Promise<Drawing> {
-    await this.repository.manager.transaction(async (manager) => {
-      const { prizes: _loaded, ...columns } = drawing;
-      await manager.save(Object.assign(manager.create(Drawing), columns));
-      if (prizes) {
-        await manager.delete(Prize, { drawingId: drawing.id });
-        await manager.save(prizes.map((prize) => manager.create(Prize, { ...prize, drawingId: drawing.id })));
-      }
-    });
+    const manager = this.manager;
+    const { prizes: _loaded, ...columns } = drawing;
+    await manager.save(Object.assign(manager.create(Drawing), columns));
+    if (prizes) {
+      await manager.delete(Prize, { drawingId: drawing.id });
+      await manager.save(prizes.map((prize) => manager.create(Prize, { ...prize, drawingId: drawing.id })));
+    }
     return this.getOrFail(drawing.id);
   }
 }

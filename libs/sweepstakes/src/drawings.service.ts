@@ -10,6 +10,7 @@ import {
   NotFoundError,
   type Page,
   sha256Hex,
+  UnitOfWork,
   UnprocessableError,
   userIdOf,
 } from '@fittrack/core';
@@ -27,7 +28,10 @@ import type {
 /** Drawing administration and reads; ticket sales and the draw itself live elsewhere. */
 @Injectable()
 export class DrawingsService {
-  constructor(private readonly drawings: DrawingsRepository) {}
+  constructor(
+    private readonly drawings: DrawingsRepository,
+    private readonly unitOfWork: UnitOfWork,
+  ) {}
 
   /** Non-admins never see drafts. */
   async list(query: ListDrawingsQueryDto, caller: Caller): Promise<Page<Drawing>> {
@@ -48,23 +52,26 @@ export class DrawingsService {
   async create(dto: CreateDrawingDto, caller: Caller): Promise<Drawing> {
     const times = this.checkTimes(dto.opens_at, dto.ticket_sales_close, dto.drawing_time);
     await this.checkPrizes(dto.prizes);
-    return this.drawings.createWithPrizes(
-      {
-        drawingType: dto.drawing_type,
-        name: dto.name,
-        description: dto.description ?? null,
-        ticketCostPoints: dto.ticket_cost_points,
-        ...times,
-        status: 'draft',
-        eligibility: dto.eligibility
-          ? {
-              user_type: dto.eligibility.user_type,
-              min_account_age_days: dto.eligibility.min_account_age_days,
-            }
-          : { user_type: 'all', min_account_age_days: 0 },
-        createdBy: userIdOf(caller),
-      },
-      dto.prizes.map(toPrizeEntity),
+    const prizes = dto.prizes.map(toPrizeEntity);
+    return this.unitOfWork.run(() =>
+      this.drawings.createWithPrizes(
+        {
+          drawingType: dto.drawing_type,
+          name: dto.name,
+          description: dto.description ?? null,
+          ticketCostPoints: dto.ticket_cost_points,
+          ...times,
+          status: 'draft',
+          eligibility: dto.eligibility
+            ? {
+                user_type: dto.eligibility.user_type,
+                min_account_age_days: dto.eligibility.min_account_age_days,
+              }
+            : { user_type: 'all', min_account_age_days: 0 },
+          createdBy: userIdOf(caller),
+        },
+        prizes,
+      ),
     );
   }
 
@@ -99,7 +106,7 @@ export class DrawingsService {
       if (prizes) await this.checkPrizes(prizes);
     }
     if (status !== undefined && status !== drawing.status) this.transition(drawing, status);
-    return this.drawings.saveWithPrizes(drawing, prizes?.map(toPrizeEntity));
+    return this.unitOfWork.run(() => this.drawings.saveWithPrizes(drawing, prizes?.map(toPrizeEntity)));
   }
 
   private transition(drawing: Drawing, to: DrawingStatus): void {

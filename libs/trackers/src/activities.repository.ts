@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
 import {
   addDays,
   type AppConfig,
   BaseRepository,
+  DataContext,
   InjectConfig,
   LIST_ALIAS,
   startOfDayIn,
@@ -16,12 +15,9 @@ import { Activity } from './entities/activity.entity';
 export class ActivitiesRepository extends BaseRepository<Activity> {
   protected readonly entityName = 'Activity';
 
-  constructor(
-    @InjectRepository(Activity) repository: Repository<Activity>,
-    @InjectConfig() config: AppConfig,
-  ) {
+  constructor(data: DataContext, @InjectConfig() config: AppConfig) {
     const zone = config.competitionTimeZone;
-    super(repository, {
+    super(data, Activity, {
       filters: {
         activity_type: 'activityType',
         user_id: 'userId',

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { type QueryDeepPartialEntity, Repository } from 'typeorm';
-import { BaseRepository, LIST_ALIAS } from '@fittrack/core';
+import { type QueryDeepPartialEntity } from 'typeorm';
+import { BaseRepository, DataContext, LIST_ALIAS } from '@fittrack/core';
 import { User } from './entities/user.entity';
 import { Profile } from './entities/profile.entity';
 
@@ -10,11 +9,8 @@ import { Profile } from './entities/profile.entity';
 export class UsersRepository extends BaseRepository<User> {
   protected readonly entityName = 'User';
 
-  constructor(
-    @InjectRepository(User) repository: Repository<User>,
-    @InjectRepository(Profile) private readonly profiles: Repository<Profile>,
-  ) {
-    super(repository, {
+  constructor(data: DataContext) {
+    super(data, User, {
       filters: {
         role: 'role',
         status: 'status',
@@ -53,13 +49,12 @@ export class UsersRepository extends BaseRepository<User> {
     return this.repository.find({ where: ids.map((id) => ({ id })), relations: { profile: true } });
   }
 
-  /** Creates the user and profile together. */
+  /** Creates the user and profile (callers run it in a unit of work). */
   async createWithProfile(user: Partial<User>, profile: Partial<Profile>): Promise<User> {
-    return this.repository.manager.transaction(async (manager) => {
-      const saved = await manager.save(manager.create(User, user));
-      saved.profile = await manager.save(manager.create(Profile, { ...profile, userId: saved.id }));
-      return saved;
-    });
+    const manager = this.manager;
+    const saved = await manager.save(manager.create(User, user));
+    saved.profile = await manager.save(manager.create(Profile, { ...profile, userId: saved.id }));
+    return saved;
   }
 
   /** A single UPDATE of the given columns (no read first). */
@@ -68,7 +63,7 @@ export class UsersRepository extends BaseRepository<User> {
   }
 
   saveProfile(profile: Profile): Promise<Profile> {
-    return this.profiles.save(profile);
+    return this.manager.getRepository(Profile).save(profile);
   }
 
   /** Soft-deleted accounts too: their email stays taken (the unique index covers every row). */
@@ -76,19 +71,18 @@ export class UsersRepository extends BaseRepository<User> {
     return this.repository.findOne({ where: { email: email.trim().toLowerCase() }, withDeleted: true });
   }
 
-  /** Updates the user and their profile in one transaction; the user's updated_at always moves. */
+  /** Updates the user and their profile (in the caller's unit of work); the user's updated_at always moves. */
   async updateWithProfile(
     user: User,
     userPatch: Partial<User>,
     profilePatch: Partial<Profile>,
   ): Promise<User> {
-    return this.repository.manager.transaction(async (manager) => {
-      if (user.profile && Object.keys(profilePatch).length) {
-        user.profile = await manager.save(Object.assign(user.profile, profilePatch));
-      }
-      // A profile-only change is still a change to the account: bump its version and update time.
-      return manager.save(Object.assign(user, userPatch, { version: user.version + 1 }));
-    });
+    const manager = this.manager;
+    if (user.profile && Object.keys(profilePatch).length) {
+      user.profile = await manager.save(Object.assign(user.profile, profilePatch));
+    }
+    // A profile-only change is still a change to the account: bump its version and update time.
+    return manager.save(Object.assign(user, userPatch, { version: user.version + 1 }));
   }
 
   /**
@@ -96,7 +90,7 @@ export class UsersRepository extends BaseRepository<User> {
    * by name so users does not depend on trackers (which depends on users).
    */
   connectionsOf(userId: string): Promise<ConnectionSummary[]> {
-    return this.repository.manager.getRepository<ConnectionSummary>('TrackerConnection').find({
+    return this.manager.getRepository<ConnectionSummary>('TrackerConnection').find({
       select: { provider: true, isPrimary: true, syncStatus: true, lastSyncAt: true },
       where: { userId },
       order: { provider: 'ASC' },

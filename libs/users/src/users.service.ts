@@ -14,6 +14,7 @@ import {
   InjectConfig,
   NotFoundError,
   type Page,
+  UnitOfWork,
 } from '@fittrack/core';
 import { Profile } from './entities/profile.entity';
 import { User } from './entities/user.entity';
@@ -30,6 +31,7 @@ export const MINIMUM_AGE = 18;
 export class UsersService {
   constructor(
     private readonly users: UsersRepository,
+    private readonly unitOfWork: UnitOfWork,
     private readonly clock: Clock,
     @InjectConfig() private readonly config: AppConfig,
   ) {}
@@ -60,16 +62,19 @@ export class UsersService {
     profile.tierCode = tierCodeOn(profile as Profile, today);
     const now = this.clock.now();
     try {
-      return await this.users.createWithProfile(
-        {
-          email: dto.email,
-          passwordHash: await hash(dto.password, this.config.auth.bcryptCost),
-          role: dto.role ?? 'user',
-          status: dto.status ?? 'active',
-          emailVerified: true,
-          emailVerifiedAt: now,
-        },
-        profile,
+      const passwordHash = await hash(dto.password, this.config.auth.bcryptCost);
+      return await this.unitOfWork.run(() =>
+        this.users.createWithProfile(
+          {
+            email: dto.email,
+            passwordHash,
+            role: dto.role ?? 'user',
+            status: dto.status ?? 'active',
+            emailVerified: true,
+            emailVerifiedAt: now,
+          },
+          profile,
+        ),
       );
     } catch (error) {
       // Two creates racing past the check above: the unique index decides, and the loser gets the 409.
@@ -101,7 +106,7 @@ export class UsersService {
       ...(dto.role !== undefined && { role: dto.role }),
       ...(dto.status !== undefined && { status: dto.status }),
     };
-    return this.users.updateWithProfile(user, userPatch, profilePatch);
+    return this.unitOfWork.run(() => this.users.updateWithProfile(user, userPatch, profilePatch));
   }
 
   async remove(id: string): Promise<void> {

@@ -10,6 +10,16 @@ describe('ManualClock', () => {
     expect(clock.now().toISOString()).toBe('2027-01-01T00:00:00.000Z');
   });
 
+  it('a running clock moves on in real time from where it was set, until frozen', async () => {
+    const clock = new ManualClock(new Date('2026-03-01T12:00:00.000Z'), true);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const moved = clock.now().getTime() - Date.parse('2026-03-01T12:00:00.000Z');
+    expect(moved).toBeGreaterThanOrEqual(15);
+    clock.freeze('2026-11-01T05:59:59.999Z');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(clock.now().toISOString()).toBe('2026-11-01T05:59:59.999Z');
+  });
+
   it('hands out copies, so callers cannot move time by mutating a date', () => {
     const clock = new ManualClock(new Date('2026-03-01T00:00:00.000Z'));
     clock.now().setUTCFullYear(1999);

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
   BeforeInsert,
-  BeforeUpdate,
   CreateDateColumn,
   DeleteDateColumn,
   PrimaryColumn,
@@ -12,7 +11,10 @@ import { columnTypes } from './dialect';
 
 const types = columnTypes();
 
-/** UUID primary key (generated in the app, so every database stores the same varchar(36)) and creation time. */
+/**
+ * UUID primary key (generated in the app, so every database stores the same varchar(36)) and creation time.
+ * Times come from the injectable clock (ClockTimestampsSubscriber), never the database's or `new Date()`.
+ */
 export abstract class BaseEntity {
   @PrimaryColumn({ type: 'varchar', length: 36 })
   id!: string;
@@ -20,11 +22,9 @@ export abstract class BaseEntity {
   @CreateDateColumn({ type: types.timestamp })
   createdAt!: Date;
 
-  /** Set here rather than by column defaults: SQLite's default has whole-second precision. */
   @BeforeInsert()
   protected assignIdentity(): void {
     this.id ??= randomUUID();
-    this.createdAt ??= new Date();
   }
 }
 
@@ -35,12 +35,6 @@ export abstract class MutableEntity extends BaseEntity {
 
   @VersionColumn({ default: 1 })
   version!: number;
-
-  @BeforeInsert()
-  @BeforeUpdate()
-  protected touch(): void {
-    this.updatedAt = new Date();
-  }
 }
 
 /** Aggregates that are soft deleted: the row stays, with deleted_at set, and disappears from reads. */

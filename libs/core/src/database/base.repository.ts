@@ -1,4 +1,8 @@
-import { EntityManager, In, ObjectLiteral, Repository, SelectQueryBuilder } from 'typeorm';
+import { Injectable } from '@nestjs/common';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { EntityManager, EntityTarget, In, ObjectLiteral, Repository, SelectQueryBuilder } from 'typeorm';
+import { Clock } from '../clock/clock';
 import { NotFoundError } from '../errors/domain-errors';
 import type { ListQueryDto, Page } from '../http/list-query.dto';
 
@@ -32,23 +36,37 @@ const REVERSED: Record<Direction, Direction> = { ASC: 'DESC', DESC: 'ASC' };
 const CACHED_COUNT_MIN = 10_000;
 const CACHED_COUNT_TTL_MS = 5_000;
 
+/** What every repository is built on: the current transaction (if any) and the clock. */
+@Injectable()
+export class DataContext {
+  constructor(
+    readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
+    readonly clock: Clock,
+  ) {}
+}
+
 /**
  * Typed get/list/create/update/soft delete over one aggregate. Subclasses add the aggregate's own
- * queries; `withManager` binds a copy to a transaction's EntityManager (see UnitOfWork).
+ * queries. Every query runs on the EntityManager of the current unit of work (UnitOfWork.run), or
+ * outside a transaction when there is none, so repositories never open transactions of their own.
  */
 export abstract class BaseRepository<E extends ObjectLiteral & { id: string }> {
   protected abstract readonly entityName: string;
   private readonly countCache = new Map<string, { total: number; expires: number }>();
 
   constructor(
-    protected readonly repository: Repository<E>,
+    protected readonly data: DataContext,
+    private readonly target: EntityTarget<E>,
     protected readonly listSpec?: ListSpec<E>,
   ) {}
 
-  withManager(manager: EntityManager): this {
-    const bound = Object.create(this) as this;
-    Object.defineProperty(bound, 'repository', { value: manager.getRepository(this.repository.target) });
-    return bound;
+  /** The EntityManager of the current transaction, or the shared one outside a transaction. */
+  protected get manager(): EntityManager {
+    return this.data.txHost.tx;
+  }
+
+  protected get repository(): Repository<E> {
+    return this.manager.getRepository(this.target);
   }
 
   get(id: string): Promise<E | null> {
@@ -133,8 +151,14 @@ export abstract class BaseRepository<E extends ObjectLiteral & { id: string }> {
     return this.repository.save(this.repository.merge(entity, patch as never));
   }
 
+  /** Sets `deleted_at` (from the clock) on a row not yet deleted. */
   async softDelete(id: string): Promise<void> {
-    const result = await this.repository.softDelete(id);
+    const result = await this.repository
+      .createQueryBuilder()
+      .update()
+      .set({ deletedAt: this.data.clock.now() } as never)
+      .where('id = :id AND deleted_at IS NULL', { id })
+      .execute();
     if (!result.affected) throw new NotFoundError(this.entityName);
   }
 

@@ -71,3 +71,18 @@ export function chunk<T>(items: readonly T[], size = 1000): T[][] {
   for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
   return chunks;
 }
+
+/** Error codes, per dialect, of a transaction the database aborted to break a deadlock or keep it serialisable. */
+const TRANSIENT_CONFLICTS = new Set(['40001', '40P01', 'ORA-00060', 'ORA-08177', 'SQLITE_BUSY']);
+
+/** True for a failure that running the same transaction again may cure. */
+export function isTransientConflict(error: unknown): boolean {
+  const { code, driverError } = (error ?? {}) as { code?: unknown; driverError?: { code?: unknown } };
+  const oracle = /ORA-\d{5}/.exec(String(error))?.[0];
+  return [code, driverError?.code, oracle].some((candidate) => TRANSIENT_CONFLICTS.has(String(candidate)));
+}
+
+/** Unique-constraint violations across SQLite, PostgreSQL and Oracle. */
+export function isUniqueViolation(error: unknown): boolean {
+  return /unique|23505|ORA-00001/i.test(`${(error as { code?: string }).code ?? ''} ${String(error)}`);
+}

@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { ClsServiceManager } from 'nestjs-cls';
 import { DEFAULT_JOB_OPTIONS, JobHandlerFn, JobName, JobOptions } from './jobs';
 import { QueuePort } from './queue.port';
 
@@ -47,12 +48,16 @@ export class InProcessQueue extends QueuePort {
     options: typeof DEFAULT_JOB_OPTIONS,
     delayMs: number,
   ) {
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      if (this.closed) return;
-      const run = this.run(job, data, attempt, options).finally(() => this.running.delete(run));
-      this.running.add(run);
-    }, delayMs);
+    // Outside the enqueuer's async context, as a Bull worker would run it: a job enqueued inside a unit of
+    // work must not run in (or wait for) that transaction.
+    const timer = ClsServiceManager.getClsService().exit(() =>
+      setTimeout(() => {
+        this.timers.delete(timer);
+        if (this.closed) return;
+        const run = this.run(job, data, attempt, options).finally(() => this.running.delete(run));
+        this.running.add(run);
+      }, delayMs),
+    );
     this.timers.add(timer);
   }
 
