@@ -24,7 +24,7 @@ export interface CoreModuleOptions {
 
 /**
  * Config, the one shared database connection with its unit of work (an async-local transaction that every
- * repository joins: @nestjs-cls/transactional, ADR 0008), the clock and the queue port. The worker always consumes
+ * repository joins: @nestjs-cls/transactional, ADR 0009), the clock and the queue port. The worker always consumes
  * jobs; the API does so only in embedded mode (no Redis), the CLI never.
  */
 @Global()
