@@ -14,13 +14,19 @@ export class EmailOutboxRepository extends BaseRepository<EmailOutbox> {
     });
   }
 
-  /** Claims a pending email for one send attempt; false when another attempt already sent it. */
-  async recordAttempt(id: string): Promise<EmailOutbox | null> {
+  /**
+   * Claims a pending email for one send attempt: one conditional update (pending → sending, attempts + 1),
+   * so of two workers holding the same row exactly one sends. `missing` when the row does not exist,
+   * `taken` when it is being sent, was sent, or failed for good.
+   */
+  async claim(id: string): Promise<EmailOutbox | 'missing' | 'taken'> {
+    const result = await this.repository.update(
+      { id, status: 'pending' },
+      { status: 'sending', attempts: () => 'attempts + 1' },
+    );
     const email = await this.get(id);
-    if (!email || email.status === 'sent') return null;
-    await this.repository.increment({ id }, 'attempts', 1);
-    email.attempts += 1;
-    return email;
+    if (!email) return 'missing';
+    return result.affected === 1 ? email : 'taken';
   }
 
   async markSent(id: string, sentAt: Date): Promise<void> {

@@ -6,7 +6,10 @@ import type { SendEmailJob } from './email.service';
 
 /**
  * Delivers one outbox email over SMTP (SMTP_URL). Without SMTP the outbox is the delivery (development):
- * the email is marked sent so testers read it at /admin/emails. Failures are retried by the queue.
+ * the email is marked sent so testers read it at /admin/emails. Each attempt first claims the row, so an
+ * email is sent at most once however many workers hold its job; failures go back to pending and are
+ * retried by the queue, up to EMAIL_MAX_ATTEMPTS. A worker dying mid-send leaves the row `sending`: it is
+ * not sent again, because it may have gone out (visible at /admin/emails).
  */
 @Injectable()
 export class EmailSender implements OnModuleDestroy {
@@ -22,9 +25,17 @@ export class EmailSender implements OnModuleDestroy {
   }
 
   @JobHandler(JobName.SendEmail)
-  async deliver(job: SendEmailJob, attempt: number): Promise<void> {
-    const email = await this.outbox.recordAttempt(job.outboxId);
-    if (!email) return;
+  async deliver(job: SendEmailJob): Promise<void> {
+    const email = await this.outbox.claim(job.outboxId);
+    if (email === 'missing') {
+      // Enqueued after its row committed, so a missing row is a bug or a deleted row: say so, and fail.
+      this.logger.error(`Email ${job.outboxId} is not in the outbox; nothing was sent`);
+      throw new Error(`Email ${job.outboxId} is not in the outbox`);
+    }
+    if (email === 'taken') {
+      this.logger.log(`Email ${job.outboxId} is sent, being sent, or failed for good; not sending it again`);
+      return;
+    }
     try {
       await this.transport?.sendMail({
         from: this.config.email.from,
@@ -33,13 +44,16 @@ export class EmailSender implements OnModuleDestroy {
         text: email.bodyText,
         html: email.bodyHtml,
       });
-      await this.outbox.markSent(email.id, this.clock.now());
     } catch (error) {
-      const final = attempt >= this.config.email.maxAttempts;
-      this.logger.warn(`Email ${email.id} (${email.template}) attempt ${attempt} failed: ${String(error)}`);
+      const final = email.attempts >= this.config.email.maxAttempts;
+      this.logger.warn(
+        `Email ${email.id} (${email.template}) attempt ${email.attempts} failed: ${String(error)}`,
+      );
       await this.outbox.markFailed(email.id, String(error), final);
       throw error;
     }
+    // Outside the try: once SMTP took it, a failure here must not put the row back to pending (a resend).
+    await this.outbox.markSent(email.id, this.clock.now());
   }
 
   onModuleDestroy(): void {

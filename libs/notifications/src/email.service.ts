@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { JobName, QueuePort } from '@fittrack/core';
+import { type AppConfig, InjectConfig, JobName, QueuePort } from '@fittrack/core';
 import { EmailOutboxRepository } from './email-outbox.repository';
 import { EmailTemplateName, TEMPLATES } from './email-templates';
 
@@ -15,6 +15,7 @@ export class EmailService {
   constructor(
     private readonly outbox: EmailOutboxRepository,
     private readonly queue: QueuePort,
+    @InjectConfig() private readonly config: AppConfig,
   ) {}
 
   /**
@@ -38,7 +39,12 @@ export class EmailService {
   }
 
   async dispatch(outboxId: string): Promise<void> {
-    await this.queue.enqueue<SendEmailJob>(JobName.SendEmail, { outboxId }, { jobId: `email:${outboxId}` });
+    // EMAIL_MAX_ATTEMPTS is the one retry setting: the queue's attempts and the sender's "final" agree.
+    await this.queue.enqueue<SendEmailJob>(
+      JobName.SendEmail,
+      { outboxId },
+      { jobId: `email:${outboxId}`, attempts: this.config.email.maxAttempts },
+    );
   }
 
   async send<T extends EmailTemplateName>(to: string, template: T, data: TemplateData<T>): Promise<void> {

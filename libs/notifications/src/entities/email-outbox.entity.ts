@@ -3,7 +3,8 @@ import { columnTypes, MutableEntity } from '@fittrack/core';
 
 const types = columnTypes();
 
-export const EMAIL_STATUSES = ['pending', 'sent', 'failed'] as const;
+/** `sending` while one worker holds the row (claimed): no other worker sends it. */
+export const EMAIL_STATUSES = ['pending', 'sending', 'sent', 'failed'] as const;
 export type EmailStatus = (typeof EMAIL_STATUSES)[number];
 
 /** Every outgoing email, written in the same transaction as the change that caused it. */
