@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { IsNull, Repository } from 'typeorm';
+import { IsNull } from 'typeorm';
 import { BaseRepository, DataContext } from '@fittrack/core';
 import { AuthToken, AuthTokenPurpose } from './entities/auth-token.entity';
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { IsNull, Not, Repository } from 'typeorm';
+import { IsNull, Not } from 'typeorm';
 import { BaseRepository, DataContext } from '@fittrack/core';
 import { RefreshToken } from './entities/refresh-token.entity';
 

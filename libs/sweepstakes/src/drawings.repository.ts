@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { In, Repository } from 'typeorm';
+import { In } from 'typeorm';
 import { BaseRepository, DataContext } from '@fittrack/core';
 import { Drawing } from './entities/drawing.entity';
 import { Prize } from './entities/prize.entity';
