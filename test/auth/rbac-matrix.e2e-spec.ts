@@ -1,12 +1,15 @@
+import { randomUUID } from 'node:crypto';
 import { RequestMethod } from '@nestjs/common';
 import { PATH_METADATA, METHOD_METADATA } from '@nestjs/common/constants';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
 import { AUTHENTICATED, IS_PUBLIC, ROLES } from '@fittrack/core';
 import { createUserWithToken, type UserWithToken } from '../support/api-client';
-import { createTestApp, TestApp } from '../support/test-app';
+import { createTestApp, TestApp, withEnv } from '../support/test-app';
 
 /** Paths served outside the `/api/v1` prefix (init-app.ts). */
-const UNPREFIXED = ['health', 'health/live', 'health/ready', 'metrics'];
+const UNPREFIXED = ['health', 'health/live', 'health/ready'];
 
 type Access = 'public' | 'authenticated' | { roles: string[] };
 interface Route {
@@ -69,14 +72,53 @@ const GUARD_DETAILS = [
 const blockedByGuard = (res: { status: number; body: { detail?: string } }) =>
   (res.status === 401 || res.status === 403) && GUARD_DETAILS.includes(res.body.detail ?? '');
 
+/**
+ * The matrix calls every route as admin, POST /admin/reset included, which drops and reseeds the
+ * database: on PostgreSQL it gets a database of its own (migrated at boot, dropped afterwards) so the
+ * suites sharing `DATABASE_URL` keep their data. SQLite in memory is already one database per app.
+ */
+async function isolatedDatabase(): Promise<{ env: Record<string, string>; drop: () => Promise<void> }> {
+  if (process.env.TEST_DB !== 'postgres') return { env: {}, drop: async () => undefined };
+  const shared = new URL(process.env.DATABASE_URL!);
+  const name = `${shared.pathname.slice(1)}_rbac_${randomUUID().slice(0, 8)}`;
+  const admin = async (sql: string) => {
+    const client = new Client({ connectionString: shared.toString() });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`CREATE DATABASE "${name}"`);
+  const own = new URL(shared);
+  own.pathname = `/${name}`;
+  return {
+    env: { DATABASE_URL: own.toString(), DB_MIGRATE_ON_BOOT: 'true' },
+    drop: () => admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`),
+  };
+}
+
 describe('RBAC matrix over the app route table', () => {
   let t: TestApp;
   let routes: Route[];
+  let database: Awaited<ReturnType<typeof isolatedDatabase>>;
   beforeAll(async () => {
-    t = await createTestApp();
+    database = await isolatedDatabase();
+    t = await withEnv(database.env, () => createTestApp());
     routes = routeTable(t);
   });
-  afterAll(() => t.close());
+  afterAll(async () => {
+    await t?.close();
+    await database?.drop();
+  });
+
+  if (process.env.TEST_DB === 'postgres') {
+    it('runs on a database no other suite uses (POST /admin/reset wipes it)', async () => {
+      const [{ name }] = await t.app.get(DataSource).query('SELECT current_database() AS name');
+      expect(name).not.toBe(new URL(process.env.DATABASE_URL!).pathname.slice(1));
+    });
+  }
 
   const call = (route: Route, who?: UserWithToken) => {
     const method = route.method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete';

@@ -91,4 +91,21 @@ describe('/users/me, public profiles, RBAC scenarios and the dev mailbox', () =>
     const user = await createUserWithToken(t);
     await user.client.get('/admin/emails').expect(403);
   });
+
+  it('GET /admin/emails filter[template] takes the templates the app has, and no other', async () => {
+    const body = registration();
+    await t.http().post('/api/v1/auth/register').send(body).expect(201);
+    const admin = await createUserWithToken(t, { role: 'admin' });
+    const to = encodeURIComponent(body.email);
+    const verification = await admin.client
+      .get(`/admin/emails?filter[to]=${to}&filter[template]=verification`)
+      .expect(200);
+    expect(verification.body.meta.total).toBe(1);
+    const welcome = await admin.client
+      .get(`/admin/emails?filter[to]=${to}&filter[template]=welcome`)
+      .expect(200);
+    expect(welcome.body.meta.total).toBe(0);
+    // No such email template exists (the filter once listed planned ones).
+    await admin.client.get('/admin/emails?filter[template]=winner').expect(422);
+  });
 });

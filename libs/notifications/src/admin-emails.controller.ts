@@ -14,6 +14,7 @@ import {
   toLower,
 } from '@fittrack/core';
 import { EmailOutboxRepository } from './email-outbox.repository';
+import { type EmailTemplateName, TEMPLATES } from './email-templates';
 import { EMAIL_STATUSES, type EmailOutbox, type EmailStatus } from './entities/email-outbox.entity';
 
 export class EmailFilterDto {
@@ -26,18 +27,10 @@ export class EmailFilterDto {
   @IsIn(EMAIL_STATUSES)
   status?: EmailStatus;
 
+  /** The templates the app has (email-templates.ts); a new template joins the filter by itself. */
   @IsOptional()
-  @IsIn([
-    'verification',
-    'welcome',
-    'password_reset',
-    'winner',
-    'drawing_results',
-    'shipping',
-    'reminder',
-    'forfeit',
-  ])
-  template?: string;
+  @IsIn(Object.keys(TEMPLATES))
+  template?: EmailTemplateName;
 }
 
 export class ListEmailsQueryDto extends ListQueryDto {
