@@ -1,9 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { Repository } from 'typeorm';
 import { BaseRepository, DataContext } from '@fittrack/core';
 import { PointTransaction } from './entities/point-transaction.entity';
 
-/** The append-only ledger: reads here; writes belong to the operations that award or spend points. */
+/** Earning: awards and the adjusts of an activity's award. Spending, refunds and admin adjusts are not. */
+const EARNING =
+  "(t.transactionType = 'earn' OR (t.transactionType = 'adjust' AND t.referenceType = 'activity'))";
+
+/**
+ * The append-only ledger. It has no update or delete; `append` is called by LedgerService.post alone,
+ * under the user's ledger lock.
+ */
 @Injectable()
 export class PointTransactionsRepository extends BaseRepository<PointTransaction> {
   protected readonly entityName = 'Point transaction';
@@ -11,24 +17,41 @@ export class PointTransactionsRepository extends BaseRepository<PointTransaction
   constructor(data: DataContext) {
     super(data, PointTransaction, {
       filters: { transaction_type: 'transactionType', user_id: 'userId' },
-      sorts: { created_at: 'createdAt', amount: 'amount' },
-      defaultSort: '-created_at',
+      sorts: { created_at: 'createdAt', amount: 'amount', sequence: 'sequence' },
+      // One user's entries can share a millisecond: their sequence keeps them in ledger order.
+      defaultSort: '-created_at,-sequence',
     });
   }
 
-  /**
-   * Points earned since `since`: awards plus activity adjustments (downward revisions, reversed
-   * duplicates), which is what the daily cap counts. Spending and refunds are not earning.
-   */
-  async earnedSince(userId: string, since: Date): Promise<number> {
+  findByIdempotencyKey(idempotencyKey: string): Promise<PointTransaction | null> {
+    return this.repository.findOneBy({ idempotencyKey });
+  }
+
+  /** The user's latest entry (highest sequence), or null for an empty ledger. */
+  latest(userId: string): Promise<PointTransaction | null> {
+    return this.repository
+      .createQueryBuilder('t')
+      .where('t.userId = :userId', { userId })
+      .andWhere(
+        (qb) =>
+          `t.sequence = ${qb.subQuery().select('MAX(m.sequence)').from(PointTransaction, 'm').where('m.userId = :userId').getQuery()}`,
+      )
+      .getOne();
+  }
+
+  /** Inserts one entry; a repeated idempotency key or sequence fails on its unique index. */
+  async append(entry: Omit<PointTransaction, 'id' | 'createdAt' | 'user'>): Promise<PointTransaction> {
+    return this.repository.save(this.repository.create(entry));
+  }
+
+  /** Points earned that count for `day` (what the daily cap and `today_earned` count). */
+  async earnedOn(userId: string, day: string): Promise<number> {
     const row = await this.repository
       .createQueryBuilder('t')
       .select('COALESCE(SUM(t.amount), 0)', 'total')
       .where('t.userId = :userId', { userId })
-      .andWhere('t.createdAt >= :since', { since })
-      .andWhere(
-        "(t.transactionType = 'earn' OR (t.transactionType = 'adjust' AND t.referenceType = 'activity'))",
-      )
+      .andWhere('t.earnedOn = :day', { day })
+      .andWhere(EARNING)
       .getRawOne<{ total: string | number }>();
     return Number(row?.total ?? 0);
   }

@@ -2,28 +2,26 @@ import { Injectable } from '@nestjs/common';
 import {
   type AppConfig,
   type Caller,
-  calendarDateIn,
   Clock,
   InjectConfig,
   NotFoundError,
   type Page,
   scopeToOwner,
-  startOfDayIn,
   UnauthorizedError,
   userIdOf,
 } from '@fittrack/core';
 import { UsersRepository } from '@fittrack/users';
+import { LedgerService, type PostResult } from './ledger.service';
 import { PointTransactionsRepository } from './point-transactions.repository';
 import type { PointTransaction } from './entities/point-transaction.entity';
-import type { BalanceResponseDto, ListTransactionsQueryDto } from './dto/points.dto';
-
-/** Points a user can earn per competition day, after multipliers and bonuses. */
-export const DAILY_POINTS_CAP = 1000;
+import { RULES, userDay } from './rules/points-rules';
+import type { AdjustPointsDto, BalanceResponseDto, ListTransactionsQueryDto } from './dto/points.dto';
 
 @Injectable()
 export class PointsService {
   constructor(
     private readonly ledger: PointTransactionsRepository,
+    private readonly ledgerService: LedgerService,
     private readonly users: UsersRepository,
     private readonly clock: Clock,
     @InjectConfig() private readonly config: AppConfig,
@@ -40,13 +38,31 @@ export class PointsService {
     if (!userId) throw new UnauthorizedError();
     const user = await this.users.get(userId);
     if (!user) throw new NotFoundError('User');
-    const zone = this.config.competitionTimeZone;
-    const dayStart = startOfDayIn(calendarDateIn(this.clock.now(), zone), zone);
+    // "Today" where the user is: the day their records count for (domain-rules, Time).
+    const today = userDay(this.clock.now(), {
+      profileTimeZone: user.profile?.timezone ?? null,
+      competitionTimeZone: this.config.competitionTimeZone,
+    });
     return {
       point_balance: user.pointBalance,
       total_points_earned: user.totalPointsEarned,
-      today_earned: await this.ledger.earnedSince(userId, dayStart),
-      daily_cap: DAILY_POINTS_CAP,
+      today_earned: await this.ledger.earnedOn(userId, today),
+      daily_cap: RULES.DAILY_CAP,
     };
+  }
+
+  /**
+   * An admin's correction: an `adjust` entry referencing the admin, never below a zero balance (409). A
+   * retried request with the same Idempotency-Key returns the first entry.
+   */
+  adjust(userId: string, dto: AdjustPointsDto, adminId: string, idempotencyKey: string): Promise<PostResult> {
+    return this.ledgerService.post({
+      userId,
+      type: 'adjust',
+      amount: dto.amount,
+      reference: { type: 'admin', id: adminId },
+      description: `Adjusted by an admin: ${dto.reason}`,
+      idempotencyKey: `admin-adjust:${userId}:${idempotencyKey}`,
+    });
   }
 }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityTarget, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { EmailOutbox } from '@fittrack/notifications';
-import { PointTransaction } from '@fittrack/points';
+import { PointTransaction, RULES } from '@fittrack/points';
 import { PrizeFulfillment } from '@fittrack/fulfillment';
 import { Drawing, Prize, Sponsor, Ticket } from '@fittrack/sweepstakes';
 import { Activity, TrackerConnection } from '@fittrack/trackers';
@@ -118,34 +118,66 @@ export const INTEGRITY_CHECKS: IntegrityCheckSpec[] = [
   },
   {
     name: 'latest_balance_after_matches_balance',
-    details: "users whose point_balance differs from their latest ledger row's balance_after",
-    // Ties on created_at count as a match if any of the latest rows agrees.
+    details:
+      'users whose point_balance differs from the balance_after of their last ledger entry (by sequence)',
+    query: (ds) =>
+      ds
+        .createQueryBuilder(User, 'u')
+        .withDeleted()
+        .innerJoin(PointTransaction, 't', 't.userId = u.id')
+        .where(
+          (qb) =>
+            `t.sequence = ${qb.subQuery().select('MAX(m.sequence)').from(PointTransaction, 'm').where('m.userId = u.id').getQuery()}`,
+        )
+        .andWhere('t.balanceAfter <> u.pointBalance'),
+  },
+  {
+    name: 'ledger_sequence_contiguous',
+    details: 'users whose ledger sequence is not exactly 1, 2, …, n (n = their number of entries)',
+    // Sequences are unique per user (index), so starting at 1 with the maximum equal to the count is 1..n.
     query: (ds) =>
       ds
         .createQueryBuilder(User, 'u')
         .withDeleted()
         .where(
           (qb) =>
-            `EXISTS ${qb.subQuery().select('1').from(PointTransaction, 't1').where('t1.userId = u.id').getQuery()}`,
+            `${qb.subQuery().select('COUNT(*)').from(PointTransaction, 'c').where('c.userId = u.id').getQuery()} <> ` +
+            `COALESCE(${qb.subQuery().select('MAX(x.sequence)').from(PointTransaction, 'x').where('x.userId = u.id').getQuery()}, 0)`,
         )
-        .andWhere(
+        .orWhere(
           (qb) =>
-            `NOT EXISTS ${qb
-              .subQuery()
-              .select('1')
-              .from(PointTransaction, 't2')
-              .where('t2.userId = u.id')
-              .andWhere('t2.balanceAfter = u.pointBalance')
-              .andWhere(
-                `t2.createdAt = ${qb
-                  .subQuery()
-                  .select('MAX(t3.createdAt)')
-                  .from(PointTransaction, 't3')
-                  .where('t3.userId = u.id')
-                  .getQuery()}`,
-              )
-              .getQuery()}`,
+            `EXISTS ${qb.subQuery().select('1').from(PointTransaction, 'n').where('n.userId = u.id').andWhere('n.sequence < 1').getQuery()}`,
         ),
+  },
+  {
+    name: 'ledger_balance_after_chains',
+    details: "ledger entries whose balance_after is not the previous entry's balance_after plus their amount",
+    query: (ds) =>
+      ds
+        .createQueryBuilder(PointTransaction, 't')
+        .leftJoin(PointTransaction, 'p', 'p.userId = t.userId AND p.sequence = t.sequence - 1')
+        .where('t.balanceAfter <> COALESCE(p.balanceAfter, 0) + t.amount'),
+  },
+  {
+    name: 'daily_cap_respected',
+    details: `users who earned more than ${RULES.DAILY_CAP} points on one day`,
+    query: (ds) =>
+      ds
+        .createQueryBuilder(User, 'u')
+        .withDeleted()
+        .where(
+          (qb) =>
+            `EXISTS ${qb
+              .subQuery()
+              .select('e.earnedOn')
+              .from(PointTransaction, 'e')
+              .where('e.userId = u.id')
+              .andWhere('e.earnedOn IS NOT NULL')
+              .groupBy('e.earnedOn')
+              .having('SUM(e.amount) > :cap')
+              .getQuery()}`,
+        )
+        .setParameter('cap', RULES.DAILY_CAP),
   },
   {
     name: 'no_negative_balances',

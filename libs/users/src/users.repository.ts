@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { type QueryDeepPartialEntity } from 'typeorm';
-import { BaseRepository, DataContext, LIST_ALIAS } from '@fittrack/core';
+import { BaseRepository, DataContext, LIST_ALIAS, rowLock } from '@fittrack/core';
 import { User } from './entities/user.entity';
 import { Profile } from './entities/profile.entity';
 
@@ -60,6 +60,40 @@ export class UsersRepository extends BaseRepository<User> {
   /** A single UPDATE of the given columns (no read first). */
   async updateColumns(id: string, patch: QueryDeepPartialEntity<User>): Promise<void> {
     await this.repository.update({ id }, patch);
+  }
+
+  /**
+   * The user's balance, with the row locked until the unit of work ends (FOR UPDATE on PostgreSQL and
+   * Oracle; SQLite runs units one at a time): the ledger's per-user lock. No FETCH FIRST: Oracle refuses
+   * it next to FOR UPDATE.
+   */
+  lockBalance(userId: string): Promise<Pick<User, 'id' | 'pointBalance'> | null> {
+    const query = this.repository
+      .createQueryBuilder('u')
+      .select(['u.id', 'u.pointBalance'])
+      .withDeleted()
+      .where('u.id = :userId', { userId });
+    const lock = rowLock();
+    if (lock) query.setLock(lock);
+    return query.getOne();
+  }
+
+  /**
+   * Moves the balance (and the lifetime earnings) by one atomic conditional update; false when it would
+   * take either below zero, so the row count decides, not a value read earlier.
+   */
+  async applyPoints(userId: string, amount: number, earned: number): Promise<boolean> {
+    const result = await this.repository
+      .createQueryBuilder()
+      .update()
+      .set({
+        pointBalance: () => 'point_balance + :amount',
+        totalPointsEarned: () => 'total_points_earned + :earned',
+      })
+      .where('id = :userId AND point_balance + :amount >= 0 AND total_points_earned + :earned >= 0')
+      .setParameters({ userId, amount, earned })
+      .execute();
+    return result.affected === 1;
   }
 
   saveProfile(profile: Profile): Promise<Profile> {

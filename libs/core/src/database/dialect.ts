@@ -86,3 +86,8 @@ export function isTransientConflict(error: unknown): boolean {
 export function isUniqueViolation(error: unknown): boolean {
   return /unique|23505|ORA-00001/i.test(`${(error as { code?: string }).code ?? ''} ${String(error)}`);
 }
+
+/** The row lock for "read, then write what you read" (FOR UPDATE); none on SQLite, whose units take turns. */
+export function rowLock(db: DbType = currentDbType()): 'pessimistic_write' | null {
+  return db === 'sqlite' ? null : 'pessimistic_write';
+}

@@ -1,6 +1,16 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsOptional, IsUUID, ValidateNested } from 'class-validator';
+import {
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  IsUUID,
+  MaxLength,
+  NotEquals,
+  ValidateNested,
+} from 'class-validator';
 import { IsSort, ListQueryDto } from '@fittrack/core';
 import {
   type PointTransaction,
@@ -27,7 +37,7 @@ export class ListTransactionsQueryDto extends ListQueryDto {
   @Type(() => TransactionsFilterDto)
   filter?: TransactionsFilterDto;
 
-  @IsSort(['created_at', 'amount'])
+  @IsSort(['created_at', 'amount', 'sequence'])
   declare sort?: string;
 }
 
@@ -45,6 +55,10 @@ export class PointTransactionResponseDto {
   /** Signed: earn/refund positive, spend negative, adjust either */
   amount!: number;
   balance_after!: number;
+  /** The entry's place in the user's ledger: 1, 2, 3, … without gaps */
+  sequence!: number;
+  /** Earning entries: the day (YYYY-MM-DD) the points count for, toward that day's cap */
+  earned_on!: string | null;
   reference_type!: ReferenceType | null;
   reference_id!: string | null;
   description!: string;
@@ -66,6 +80,8 @@ export function toTransactionResponse(row: PointTransaction): PointTransactionRe
     transaction_type: row.transactionType,
     amount: row.amount,
     balance_after: row.balanceAfter,
+    sequence: row.sequence,
+    earned_on: row.earnedOn,
     reference_type: row.referenceType,
     reference_id: row.referenceId,
     description: row.description,
@@ -79,8 +95,30 @@ export const TRANSACTION_EXAMPLE: PointTransactionResponseDto = {
   transaction_type: 'earn',
   amount: 108,
   balance_after: 1420,
+  sequence: 17,
+  earned_on: '2026-01-16',
   reference_type: 'activity',
   reference_id: '3f0e2a8c-6a1b-4d2e-9f3a-1b2c3d4e5f60',
   description: 'Workout: 30 vigorous minutes',
   created_at: '2026-01-16T12:31:05.000Z',
 };
+
+export class AdjustPointsDto {
+  /** Signed whole points: positive credits, negative debits (never below a zero balance) */
+  @IsInt()
+  @NotEquals(0, { message: 'amount must not be 0' })
+  amount!: number;
+
+  /** Why, for the user's ledger and the audit trail */
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  reason!: string;
+}
+
+export class AdjustPointsResponseDto {
+  transaction!: PointTransactionResponseDto;
+  point_balance!: number;
+  /** True when this Idempotency-Key was used before: `transaction` is the first result */
+  replayed!: boolean;
+}

@@ -1,0 +1,198 @@
+import { randomUUID } from 'node:crypto';
+import { UnitOfWork } from '@fittrack/core';
+import {
+  LedgerService,
+  PointTransactionsRepository,
+  PointsChangedHooks,
+  type PostEntry,
+} from '@fittrack/points';
+import { type User, UsersRepository } from '@fittrack/users';
+import { asAdmin, type ApiClient, createUserWithToken } from '../support/api-client';
+import { createTestApp, type TestApp } from '../support/test-app';
+
+/** The ledger (domain-rules, Ledger): one writer, per-user sequence, balance_after chain, idempotency. */
+describe('points ledger', () => {
+  let t: TestApp;
+  let ledger: LedgerService;
+  let entries: PointTransactionsRepository;
+  let users: UsersRepository;
+  let admin: ApiClient;
+
+  beforeAll(async () => {
+    t = await createTestApp({ now: '2026-11-20T15:00:00Z' });
+    ledger = t.app.get(LedgerService);
+    entries = t.app.get(PointTransactionsRepository);
+    users = t.app.get(UsersRepository);
+    admin = await asAdmin(t);
+  });
+  afterAll(() => t.close());
+
+  const earn = (user: User, amount: number, extra: Partial<PostEntry> = {}): PostEntry => ({
+    userId: user.id,
+    type: 'earn',
+    amount,
+    reference: { type: 'activity', id: randomUUID() },
+    description: 'Test award',
+    idempotencyKey: `test:${randomUUID()}`,
+    earnedOn: '2026-11-20',
+    ...extra,
+  });
+  const ledgerOf = async (user: User) =>
+    (await entries.list({ page: 1, per_page: 100, sort: 'sequence', filter: { user_id: user.id } })).data;
+  const balanceOf = async (user: User) => (await users.get(user.id))!.pointBalance;
+
+  it("numbers each user's entries 1, 2, 3 and chains balance_after; the balance follows", async () => {
+    const { user } = await createUserWithToken(t);
+    await ledger.post(earn(user, 120));
+    await ledger.post({ ...earn(user, -20), type: 'spend', reference: null, earnedOn: undefined });
+    await ledger.post({ ...earn(user, 5), type: 'refund', reference: null, earnedOn: undefined });
+    const rows = await ledgerOf(user);
+    expect(rows.map((r) => [r.sequence, r.amount, r.balanceAfter])).toEqual([
+      [1, 120, 120],
+      [2, -20, 100],
+      [3, 5, 105],
+    ]);
+    expect(await balanceOf(user)).toBe(105);
+    // Lifetime earnings count earning only, never spending or refunds.
+    expect((await users.get(user.id))!.totalPointsEarned).toBe(120);
+  });
+
+  it('a repeated idempotency key changes nothing and returns the first entry', async () => {
+    const { user } = await createUserWithToken(t);
+    const entry = earn(user, 50);
+    const first = await ledger.post(entry);
+    const again = await ledger.post({ ...entry, amount: 70 });
+    expect(again).toEqual({
+      entry: expect.objectContaining({ id: first.entry!.id, amount: 50 }),
+      replayed: true,
+    });
+    expect(await ledgerOf(user)).toHaveLength(1);
+    expect(await balanceOf(user)).toBe(50);
+  });
+
+  it('refuses to take the balance below zero (409, nothing written); a clamped correction takes what is left', async () => {
+    const { user } = await createUserWithToken(t);
+    await ledger.post(earn(user, 30));
+    await expect(
+      ledger.post({ ...earn(user, -31), type: 'spend', reference: null, earnedOn: undefined }),
+    ).rejects.toMatchObject({ kind: 'conflict', message: 'Insufficient points' });
+    expect(await ledgerOf(user)).toHaveLength(1);
+    const clamped = await ledger.post({ ...earn(user, -45), type: 'adjust', clampToBalance: true });
+    expect(clamped.entry).toMatchObject({ amount: -30, balanceAfter: 0, sequence: 2 });
+    expect(clamped.entry!.description).toMatch(/limited to the balance left/);
+    expect(await balanceOf(user)).toBe(0);
+  });
+
+  it('refuses amounts of the wrong sign or not whole', async () => {
+    const { user } = await createUserWithToken(t);
+    await expect(ledger.post(earn(user, -5))).rejects.toMatchObject({ kind: 'unprocessable' });
+    await expect(ledger.post(earn(user, 1.5))).rejects.toMatchObject({ kind: 'unprocessable' });
+    await expect(ledger.post({ ...earn(user, 5), type: 'spend' })).rejects.toMatchObject({
+      kind: 'unprocessable',
+    });
+    expect(await ledgerOf(user)).toHaveLength(0);
+  });
+
+  it('runs the points-changed hooks inside the transaction: a failing hook undoes the entry and the balance', async () => {
+    const { user } = await createUserWithToken(t);
+    const seen: unknown[] = [];
+    t.app.get(PointsChangedHooks).subscribe(async (event) => {
+      if (event.userId !== user.id) return;
+      seen.push(event);
+      if (event.delta === 13) throw new Error('rollup failed');
+    });
+    await ledger.post(earn(user, 40));
+    expect(seen).toEqual([
+      expect.objectContaining({ userId: user.id, earnedOn: '2026-11-20', delta: 40, at: expect.any(Date) }),
+    ]);
+    await expect(ledger.post(earn(user, 13))).rejects.toThrow('rollup failed');
+    expect(await ledgerOf(user)).toHaveLength(1);
+    expect(await balanceOf(user)).toBe(40);
+    // Spending is not earning: no hook.
+    await ledger.post({ ...earn(user, -10), type: 'spend', reference: null, earnedOn: undefined });
+    expect(seen).toHaveLength(2);
+  });
+
+  it('a post inside a larger unit of work commits or rolls back with it', async () => {
+    const { user } = await createUserWithToken(t);
+    await expect(
+      t.app.get(UnitOfWork).run(async () => {
+        await ledger.post(earn(user, 25));
+        await ledger.post(earn(user, 35));
+        throw new Error('the rest of the unit failed');
+      }),
+    ).rejects.toThrow('the rest of the unit failed');
+    expect(await ledgerOf(user)).toHaveLength(0);
+    expect(await balanceOf(user)).toBe(0);
+  });
+
+  describe('POST /admin/users/{id}/points/adjust', () => {
+    it('posts an adjust entry referencing the admin; Idempotency-Key makes a retry return the first result', async () => {
+      const { user, client } = await createUserWithToken(t);
+      const key = `retry-${randomUUID()}`;
+      const first = await admin
+        .post(`/admin/users/${user.id}/points/adjust`)
+        .set('Idempotency-Key', key)
+        .send({ amount: 250, reason: 'Goodwill for a sync outage' })
+        .expect(201);
+      expect(first.body).toMatchObject({
+        transaction: {
+          transaction_type: 'adjust',
+          amount: 250,
+          balance_after: 250,
+          sequence: 1,
+          reference_type: 'admin',
+          earned_on: null,
+          description: 'Adjusted by an admin: Goodwill for a sync outage',
+        },
+        point_balance: 250,
+        replayed: false,
+      });
+      const retry = await admin
+        .post(`/admin/users/${user.id}/points/adjust`)
+        .set('Idempotency-Key', key)
+        .send({ amount: 250, reason: 'Goodwill for a sync outage' })
+        .expect(201);
+      expect(retry.body).toMatchObject({ transaction: { id: first.body.transaction.id }, replayed: true });
+      const balance = await client.get('/points/balance').expect(200);
+      // An admin adjust is not earning: today's progress toward the cap is unchanged.
+      expect(balance.body).toEqual({
+        point_balance: 250,
+        total_points_earned: 0,
+        today_earned: 0,
+        daily_cap: 1000,
+      });
+      const list = await client.get('/points/transactions').expect(200);
+      expect(list.body.data).toEqual([expect.objectContaining({ sequence: 1, balance_after: 250 })]);
+    });
+
+    it('409 below zero, 422 for a zero amount or a bad key, 404 for an unknown user, 403 for a member', async () => {
+      const { user, client } = await createUserWithToken(t);
+      const below = await admin
+        .post(`/admin/users/${user.id}/points/adjust`)
+        .send({ amount: -1, reason: 'Too much' })
+        .expect(409);
+      expect(below.body.detail).toBe('Insufficient points');
+      await admin.post(`/admin/users/${user.id}/points/adjust`).send({ amount: 0, reason: 'x' }).expect(422);
+      await admin
+        .post(`/admin/users/${user.id}/points/adjust`)
+        .set('Idempotency-Key', 'has spaces in it')
+        .send({ amount: 5, reason: 'x' })
+        .expect(422);
+      await admin
+        .post(`/admin/users/${randomUUID()}/points/adjust`)
+        .send({ amount: 5, reason: 'x' })
+        .expect(404);
+      await client.post(`/admin/users/${user.id}/points/adjust`).send({ amount: 5, reason: 'x' }).expect(403);
+      expect(await ledgerOf(user)).toHaveLength(0);
+    });
+  });
+
+  it("today_earned counts the earning of the user's today (by the day points count for, not when posted)", async () => {
+    const { user, client } = await createUserWithToken(t);
+    await ledger.post(earn(user, 60, { earnedOn: '2026-11-20' }));
+    await ledger.post(earn(user, 45, { earnedOn: '2026-11-19' }));
+    const balance = await client.get('/points/balance').expect(200);
+    expect(balance.body).toMatchObject({ point_balance: 105, total_points_earned: 105, today_earned: 60 });
+  });
+});
