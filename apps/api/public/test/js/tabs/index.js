@@ -5,7 +5,14 @@
 //      - id: kebab-case; the tab button gets data-testid="tab-<id>", its panel "panel-<id>"
 //      - render runs once, the first time the tab is opened (ctx is described in js/app.js)
 //   2. Add './<name>.js' to TAB_FILES below. Nothing else needs to change.
-const TAB_FILES = ['./api-tester.js', './auth.js', './leaderboards.js', './reports.js', './data-controls.js'];
+const TAB_FILES = [
+  './api-tester.js',
+  './auth.js',
+  './points.js',
+  './leaderboards.js',
+  './reports.js',
+  './data-controls.js',
+];
 
 // Resolved relative to this file; top-level await keeps app.js synchronous-looking.
 export const TABS = (await Promise.all(TAB_FILES.map((file) => import(file)))).map(
