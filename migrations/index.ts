@@ -1,6 +1,12 @@
 import { InitialSchema1763800000000 } from './1763800000000-initial-schema';
 import { ListIndexes1763900000000 } from './1763900000000-list-indexes';
+import { DeniedAccessTokens1764000000000 } from './1764000000000-denied-access-tokens';
 import { LedgerSequence1764050000000 } from './1764050000000-ledger-sequence';
 
 /** Every migration, in order. The app and the CLI pass this list to the one DataSource. */
-export const MIGRATIONS = [InitialSchema1763800000000, ListIndexes1763900000000, LedgerSequence1764050000000];
+export const MIGRATIONS = [
+  InitialSchema1763800000000,
+  ListIndexes1763900000000,
+  DeniedAccessTokens1764000000000,
+  LedgerSequence1764050000000,
+];

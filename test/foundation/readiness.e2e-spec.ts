@@ -1,50 +1,5 @@
-import { AddressInfo, createConnection, createServer, Server, Socket } from 'node:net';
 import { createTestApp, TestApp } from '../support/test-app';
-
-/**
- * A TCP proxy in front of PostgreSQL that the test can cut and restore, so the database "goes down"
- * for the app without stopping the server other suites use.
- */
-class TcpProxy {
-  private server: Server | null = null;
-  private readonly sockets = new Set<Socket>();
-  port = 0;
-
-  constructor(
-    private readonly targetHost: string,
-    private readonly targetPort: number,
-  ) {}
-
-  async start(): Promise<void> {
-    const server = createServer((client) => {
-      const upstream = createConnection(this.targetPort, this.targetHost);
-      for (const socket of [client, upstream]) {
-        this.sockets.add(socket);
-        socket.on('close', () => this.sockets.delete(socket));
-        socket.on('error', () => {
-          client.destroy();
-          upstream.destroy();
-        });
-      }
-      client.pipe(upstream).pipe(client);
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.port, '127.0.0.1', () => resolve());
-    });
-    this.port = (server.address() as AddressInfo).port;
-    this.server = server;
-  }
-
-  /** Refuses new connections and drops the open ones, like a database that went away. */
-  async stop(): Promise<void> {
-    for (const socket of this.sockets) socket.destroy();
-    this.sockets.clear();
-    const server = this.server;
-    this.server = null;
-    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
-  }
-}
+import { TcpProxy } from '../support/tcp-proxy';
 
 const onPostgres = process.env.TEST_DB === 'postgres';
 
@@ -81,7 +36,11 @@ if (onPostgres) {
       expect(Date.now() - started).toBeLessThan(7000);
       expect(res.body).toEqual({
         status: 'unavailable',
-        checks: { database: { status: 'down', error: 'unreachable' } },
+        checks: {
+          database: { status: 'down', error: 'unreachable' },
+          // The deny-list lives in the database too: authenticated requests answer 503 meanwhile.
+          deny_list: { status: 'down', error: 'unreachable' },
+        },
       });
       // The reason is a category, never the driver's message (hosts, ports, credentials).
       expect(JSON.stringify(res.body)).not.toMatch(/127\.0\.0\.1|postgres:|ECONN/);
@@ -118,6 +77,7 @@ if (onPostgres) {
             version: expect.stringMatching(/^SQLite 3\.\d+\.\d+$/),
             latency_ms: expect.any(Number),
           },
+          deny_list: { status: 'up', source: 'database', latency_ms: expect.any(Number) },
         },
       });
     });

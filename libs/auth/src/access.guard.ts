@@ -1,4 +1,4 @@
-import { ExecutionContext, Injectable } from '@nestjs/common';
+import { ExecutionContext, Injectable, Logger } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import {
@@ -8,6 +8,7 @@ import {
   IS_PUBLIC,
   type Principal,
   ROLES,
+  ServiceUnavailableError,
   UnauthorizedError,
 } from '@fittrack/core';
 import { TOKEN_INVALID } from './jwt.strategy';
@@ -18,6 +19,8 @@ import { TOKEN_INVALID } from './jwt.strategy';
  */
 @Injectable()
 export class AccessGuard extends AuthGuard('jwt') {
+  private readonly logger = new Logger('AccessGuard');
+
   constructor(private readonly reflector: Reflector) {
     super();
   }
@@ -39,7 +42,12 @@ export class AccessGuard extends AuthGuard('jwt') {
   /** Maps passport's outcome to the contract's messages. */
   override handleRequest<TUser = Principal>(error: unknown, user: unknown, info: unknown): TUser {
     if (error instanceof DomainError) throw error;
-    if (error) throw new UnauthorizedError(TOKEN_INVALID);
+    if (error) {
+      // Not a verdict on the token (those are DomainErrors or `info`) but a failure checking it, e.g. the
+      // database down: refuse with 503 rather than pass or blame the client's token.
+      this.logger.error(`Checking an access token failed: ${String(error)}`);
+      throw new ServiceUnavailableError('Authentication cannot be checked right now; try again shortly');
+    }
     if (!user) {
       const message = info instanceof Error ? info.message : '';
       throw new UnauthorizedError(message === 'No auth token' ? 'Authentication required' : TOKEN_INVALID);

@@ -9,11 +9,13 @@ import { NotificationsModule } from '@fittrack/notifications';
 import { UsersModule } from '@fittrack/users';
 import { RefreshToken } from './entities/refresh-token.entity';
 import { AuthToken } from './entities/auth-token.entity';
+import { DeniedAccessToken } from './entities/denied-access-token.entity';
 import { AccessGuard } from './access.guard';
 import { AuthController, PasswordController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { AuthTokensRepository } from './auth-tokens.repository';
-import { AccessTokenDenyList, MemoryDenyList, RedisDenyList } from './deny-list';
+import { AccessTokenDenyList, RedisDenyCache } from './deny-list';
+import { DeniedAccessTokensRepository } from './denied-access-tokens.repository';
 import { JWT_KEYS, type JwtKeyPair, JwtKeysModule } from './jwt-keys';
 import { JwtStrategy } from './jwt.strategy';
 import { PasswordHasher } from './password-hasher';
@@ -24,7 +26,7 @@ const MINUTE_MS = 60_000;
 
 @Module({
   imports: [
-    TypeOrmModule.forFeature([RefreshToken, AuthToken]),
+    TypeOrmModule.forFeature([RefreshToken, AuthToken, DeniedAccessToken]),
     UsersModule,
     NotificationsModule,
     PassportModule,
@@ -50,11 +52,19 @@ const MINUTE_MS = 60_000;
   ],
   controllers: [AuthController, PasswordController],
   providers: [
+    DeniedAccessTokensRepository,
     {
+      // The database is the deny-list; with REDIS_URL, Redis is a cache in front of it.
       provide: AccessTokenDenyList,
-      inject: [appConfig.KEY, Clock],
-      useFactory: (config: AppConfig, clock: Clock) =>
-        config.redisUrl ? new RedisDenyList(config.redisUrl, clock) : new MemoryDenyList(clock),
+      inject: [appConfig.KEY, Clock, DeniedAccessTokensRepository],
+      useFactory: (config: AppConfig, clock: Clock, tokens: DeniedAccessTokensRepository) =>
+        new AccessTokenDenyList(
+          tokens,
+          clock,
+          config.redisUrl
+            ? new RedisDenyCache(config.redisUrl, config.queuePrefix, () => tokens.live(clock.now()), clock)
+            : null,
+        ),
     },
     AuthTokensRepository,
     RefreshTokensRepository,

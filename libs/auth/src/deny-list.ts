@@ -1,68 +1,174 @@
-import { Injectable, OnModuleDestroy } from '@nestjs/common';
-import KeyvRedis from '@keyv/redis';
-import Keyv from 'keyv';
-import { Clock } from '@fittrack/core';
+import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import Redis from 'ioredis';
+import { Clock, ReadinessCheck, ServiceUnavailableError } from '@fittrack/core';
+import { DeniedAccessTokensRepository } from './denied-access-tokens.repository';
+
+const UNAVAILABLE = 'Token revocation cannot be checked right now; try again shortly';
+
+/** Redis answers within this or counts as down (the database answers instead). */
+const REDIS_TIMEOUT_MS = 500;
 
 /**
- * Access tokens refused before their expiry (logout, password change, refresh-token reuse), by `jti`.
- * Entries only need to live until the token would have expired anyway.
+ * Redis in front of the database's deny-list, so most checks cost no SQL. Redis can say "denied" any
+ * time; it may say "not denied" only while it holds every denial still in force: after this process
+ * copied them all from the database (`fill`) over the current connection, with no write or read failed
+ * since, and while the marker key is there (a flushed or replaced Redis has none). Anything else, and
+ * the caller asks the database. Whoever missed a write (its Redis was down) refills before trusting again.
  */
-export abstract class AccessTokenDenyList {
-  /** `expiresAt` in epoch seconds (the token's `exp`). */
-  abstract deny(jti: string, expiresAt: number): Promise<void>;
-  abstract isDenied(jti: string): Promise<boolean>;
-  abstract close(): Promise<void>;
-}
-
-/** One process (embedded mode, tests). Expired entries are pruned as new ones arrive. */
-@Injectable()
-export class MemoryDenyList extends AccessTokenDenyList {
-  private readonly entries = new Map<string, number>();
-
-  constructor(private readonly clock: Clock) {
-    super();
-  }
-
-  async deny(jti: string, expiresAt: number): Promise<void> {
-    const now = this.clock.now().getTime() / 1000;
-    for (const [key, until] of this.entries) if (until <= now) this.entries.delete(key);
-    if (expiresAt > now) this.entries.set(jti, expiresAt);
-  }
-
-  async isDenied(jti: string): Promise<boolean> {
-    const until = this.entries.get(jti);
-    return until !== undefined && until > this.clock.now().getTime() / 1000;
-  }
-
-  async close(): Promise<void> {}
-}
-
-/** Shared by every API instance through Redis; Redis expires each entry with the token. */
-export class RedisDenyList extends AccessTokenDenyList implements OnModuleDestroy {
-  private readonly store: Keyv<boolean>;
+export class RedisDenyCache {
+  private readonly logger = new Logger('RedisDenyCache');
+  private readonly client: Redis;
+  private readonly marker: string;
+  /** Bumped on every connection loss or failed command: a fill started before it must not be trusted. */
+  private generation = 0;
+  private trusted = false;
+  private filling: Promise<void> | null = null;
 
   constructor(
-    redisUrl: string,
+    url: string,
+    private readonly prefix: string,
+    private readonly loadLive: () => Promise<Array<{ id: string; expiresAt: Date }>>,
     private readonly clock: Clock,
   ) {
-    super();
-    this.store = new Keyv<boolean>({ store: new KeyvRedis(redisUrl), namespace: 'fittrack:jwt-deny' });
+    this.marker = `${prefix}:jwt-deny:complete`;
+    // No offline queue and a command timeout: a down Redis fails fast instead of holding requests.
+    this.client = new Redis(url, {
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      commandTimeout: REDIS_TIMEOUT_MS,
+      connectTimeout: 2000,
+      retryStrategy: (times) => Math.min(times * 200, 2000),
+    });
+    this.client.on('error', (error: Error) => this.distrust(error.message));
+    this.client.on('close', () => this.distrust('connection closed'));
+    this.client.on('ready', () => this.fillSoon());
   }
 
-  async deny(jti: string, expiresAt: number): Promise<void> {
-    const ttlMs = Math.ceil(expiresAt * 1000 - this.clock.now().getTime());
-    if (ttlMs > 0) await this.store.set(jti, true, ttlMs);
+  private key(jti: string): string {
+    return `${this.prefix}:jwt-deny:${jti}`;
   }
 
-  async isDenied(jti: string): Promise<boolean> {
-    return (await this.store.get(jti)) === true;
+  /** Best effort: a failure only means this process will refill Redis before trusting it again. */
+  async add(jti: string, expiresAt: Date): Promise<void> {
+    const ttlMs = expiresAt.getTime() - this.clock.now().getTime();
+    if (ttlMs <= 0) return;
+    try {
+      await this.client.set(this.key(jti), '1', 'PX', ttlMs);
+    } catch (error) {
+      this.distrust(String(error));
+    }
+  }
+
+  /** true or false when Redis can say for sure; null when the database must answer. */
+  async lookup(jti: string): Promise<boolean | null> {
+    if (this.client.status !== 'ready') return null;
+    try {
+      const [complete, denied] = await this.client.mget(this.marker, this.key(jti));
+      if (denied) return true;
+      if (this.trusted && complete) return false;
+      if (!complete) this.trusted = false;
+    } catch (error) {
+      this.distrust(String(error));
+      return null;
+    }
+    this.fillSoon();
+    return null;
+  }
+
+  /** Answers when Redis does (readiness). */
+  async ping(): Promise<boolean> {
+    try {
+      return this.client.status === 'ready' && (await this.client.ping()) === 'PONG';
+    } catch {
+      return false;
+    }
   }
 
   async close(): Promise<void> {
-    await this.store.disconnect();
+    this.client.removeAllListeners();
+    this.client.disconnect();
+    await this.filling;
   }
 
-  onModuleDestroy(): Promise<void> {
-    return this.close();
+  private distrust(reason: string): void {
+    if (this.trusted) this.logger.warn(`Redis deny-list cache not trusted until refilled: ${reason}`);
+    this.trusted = false;
+    this.generation += 1;
+  }
+
+  private fillSoon(): void {
+    if (this.filling || this.trusted || this.client.status !== 'ready') return;
+    this.filling = this.fill()
+      .catch((error: unknown) => this.logger.warn(`Refilling the deny-list cache failed: ${String(error)}`))
+      .finally(() => (this.filling = null));
+  }
+
+  /** Copies every denial in force from the database, then sets the marker; trusted if nothing failed since. */
+  private async fill(): Promise<void> {
+    const generation = this.generation;
+    const now = this.clock.now().getTime();
+    const pipeline = this.client.multi();
+    for (const row of await this.loadLive()) {
+      const ttlMs = row.expiresAt.getTime() - now;
+      if (ttlMs > 0) pipeline.set(this.key(row.id), '1', 'PX', ttlMs);
+    }
+    pipeline.set(this.marker, '1');
+    const results = await pipeline.exec();
+    if (!results || results.some(([error]) => error)) throw new Error('Redis refused part of the refill');
+    if (generation === this.generation) this.trusted = true;
+  }
+}
+
+/**
+ * Access tokens refused before their expiry (logout, password change, refresh-token reuse), by `jti`.
+ * The database is the source of truth; Redis (REDIS_URL) is a cache in front. A failing Redis falls back
+ * to the database; when neither answers, the check fails with 503: a revoked token is never let through.
+ */
+@Injectable()
+export class AccessTokenDenyList implements OnModuleDestroy {
+  private readonly logger = new Logger('AccessTokenDenyList');
+
+  constructor(
+    private readonly tokens: DeniedAccessTokensRepository,
+    private readonly clock: Clock,
+    private readonly cache: RedisDenyCache | null = null,
+  ) {}
+
+  /** `expiresAt` in epoch seconds (the token's `exp`). */
+  async deny(jti: string, expiresAt: number): Promise<void> {
+    const until = new Date(expiresAt * 1000);
+    const now = this.clock.now();
+    if (until <= now) return;
+    // Redis first: should the database then fail, the token is still refused wherever Redis answers.
+    await this.cache?.add(jti, until);
+    try {
+      await this.tokens.deny(jti, until, now);
+    } catch (error) {
+      this.logger.error(`Recording a denied token failed: ${String(error)}`);
+      throw new ServiceUnavailableError(UNAVAILABLE);
+    }
+  }
+
+  async isDenied(jti: string): Promise<boolean> {
+    const cached = await this.cache?.lookup(jti);
+    if (cached !== undefined && cached !== null) return cached;
+    try {
+      return await this.tokens.isDenied(jti, this.clock.now());
+    } catch (error) {
+      this.logger.error(`Checking the deny-list failed on the database too: ${String(error)}`);
+      throw new ServiceUnavailableError(UNAVAILABLE);
+    }
+  }
+
+  /** Readiness: which store answers the deny-list now; throws when none does. */
+  @ReadinessCheck('deny_list')
+  async readiness(): Promise<Record<string, string>> {
+    if (await this.cache?.ping()) return { source: 'redis' };
+    await this.tokens.isDenied('readiness-probe', this.clock.now());
+    return this.cache ? { source: 'database', redis: 'unreachable' } : { source: 'database' };
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.cache?.close();
   }
 }

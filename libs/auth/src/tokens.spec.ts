@@ -1,5 +1,4 @@
-import { ManualClock, randomToken, sha256Hex } from '@fittrack/core';
-import { MemoryDenyList } from './deny-list';
+import { randomToken, sha256Hex } from '@fittrack/core';
 
 describe('emailed and refresh token hashing', () => {
   it('tokens carry 32 random bytes, URL-safe, and differ every time', () => {
@@ -16,25 +15,5 @@ describe('emailed and refresh token hashing', () => {
     expect(sha256Hex(token)).toBe(digest);
     expect(digest).not.toContain(token);
     expect(sha256Hex(`${token}x`)).not.toBe(digest);
-  });
-});
-
-describe('MemoryDenyList', () => {
-  it('denies a jti until the token would have expired', async () => {
-    const clock = new ManualClock(new Date('2026-01-01T00:00:00Z'));
-    const list = new MemoryDenyList(clock);
-    const exp = clock.now().getTime() / 1000 + 60;
-    await list.deny('a', exp);
-    expect(await list.isDenied('a')).toBe(true);
-    expect(await list.isDenied('b')).toBe(false);
-    clock.advance(61_000);
-    expect(await list.isDenied('a')).toBe(false);
-  });
-
-  it('ignores entries that are already expired', async () => {
-    const clock = new ManualClock(new Date('2026-01-01T00:00:00Z'));
-    const list = new MemoryDenyList(clock);
-    await list.deny('old', clock.now().getTime() / 1000 - 1);
-    expect(await list.isDenied('old')).toBe(false);
   });
 });

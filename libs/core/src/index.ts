@@ -25,4 +25,5 @@ export * from './queue/job-handler.decorator';
 export * from './queue/queue.port';
 export * from './queue/in-process.queue';
 export * from './health/health.module';
+export * from './health/readiness-check.decorator';
 export * from './core.module';

@@ -9,7 +9,8 @@ export type ErrorKind =
   | 'not_found'
   | 'conflict'
   | 'unprocessable'
-  | 'too_many_requests';
+  | 'too_many_requests'
+  | 'unavailable';
 
 export interface FieldError {
   field: string;
@@ -66,5 +67,12 @@ export class UnprocessableError extends DomainError {
 export class TooManyRequestsError extends DomainError {
   constructor(detail: string, retryAfterSeconds: number) {
     super('too_many_requests', detail, { retryAfterSeconds });
+  }
+}
+
+/** A dependency needed to answer safely is down: refuse (503) rather than guess. */
+export class ServiceUnavailableError extends DomainError {
+  constructor(detail: string) {
+    super('unavailable', detail);
   }
 }

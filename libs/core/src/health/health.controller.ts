@@ -1,10 +1,12 @@
-import { Controller, Get, HttpCode, Res } from '@nestjs/common';
+import { Controller, Get, HttpCode, OnModuleInit, Res } from '@nestjs/common';
+import { DiscoveryService, MetadataScanner } from '@nestjs/core';
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { type AppConfig, InjectConfig } from '../config/app-config';
 import { DatabaseService } from '../database/database.service';
 import { QueuePort } from '../queue/queue.port';
 import { Public } from '../http/public.decorator';
+import { ReadinessCheck } from './readiness-check.decorator';
 
 interface Check {
   status: 'up' | 'down';
@@ -14,12 +16,30 @@ interface Check {
 @ApiTags('health')
 @Public()
 @Controller('health')
-export class HealthController {
+export class HealthController implements OnModuleInit {
+  /** Checks other modules add with @ReadinessCheck (core knows no domain). */
+  private readonly extraChecks = new Map<string, () => Promise<Record<string, string>>>();
+
   constructor(
     private readonly database: DatabaseService,
     private readonly queue: QueuePort,
     @InjectConfig() private readonly config: AppConfig,
+    private readonly discovery: DiscoveryService,
+    private readonly scanner: MetadataScanner,
   ) {}
+
+  onModuleInit(): void {
+    for (const wrapper of this.discovery.getProviders()) {
+      const instance = wrapper.instance as Record<string, unknown> | undefined;
+      if (!instance || typeof instance !== 'object' || !wrapper.isDependencyTreeStatic()) continue;
+      for (const method of this.scanner.getAllMethodNames(Object.getPrototypeOf(instance))) {
+        const name = this.discovery.getMetadataByDecorator(ReadinessCheck, wrapper, method);
+        if (!name) continue;
+        const fn = instance[method] as () => Promise<Record<string, string>>;
+        this.extraChecks.set(name, fn.bind(instance));
+      }
+    }
+  }
 
   @Get()
   @ApiOkResponse({ schema: { example: { status: 'ok' } } })
@@ -40,7 +60,10 @@ export class HealthController {
     schema: {
       example: {
         status: 'ok',
-        checks: { database: { status: 'up', type: 'sqlite', version: 'SQLite 3.53.2', latency_ms: 1 } },
+        checks: {
+          database: { status: 'up', type: 'sqlite', version: 'SQLite 3.53.2', latency_ms: 1 },
+          deny_list: { status: 'up', source: 'database', latency_ms: 1 },
+        },
       },
     },
   })
@@ -58,6 +81,7 @@ export class HealthController {
         return {};
       });
     }
+    for (const [name, probe] of this.extraChecks) checks[name] = await this.check(probe);
     const ok = Object.values(checks).every((check) => check.status === 'up');
     response.status(ok ? 200 : 503);
     return { status: ok ? 'ok' : 'unavailable', checks };
