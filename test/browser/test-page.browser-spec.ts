@@ -121,4 +121,24 @@ describe('the HTML test page in Chromium', () => {
       expect({ key, shown }).toEqual({ key, shown: counts[key].toLocaleString('en-US') });
     }
   });
+
+  it('the Leaderboards tab shows what the API answers: its error (e.g. 404) and no rows, never made-up rankings', async () => {
+    const api = await admin.client
+      .get('/leaderboards/weekly')
+      .query({ tier: 'M-30-39-INT', page: 1, per_page: 10 });
+    await byTestId('tab-leaderboards').click();
+    await byTestId('lb-load').click();
+    const shown = await lastResponse(/^GET \/api\/v1\/leaderboards\/weekly/);
+    expect(shown.status).toBe(String(api.status));
+    if (api.status >= 400) {
+      await byTestId('lb-message').waitFor({ state: 'visible' });
+      await expect(byTestId('lb-message').textContent()).resolves.toContain(api.body.detail);
+      expect(await byTestId('lb-row').count()).toBe(0);
+    } else {
+      await page.waitForFunction(
+        () => document.querySelector('[data-testid="lb-summary"]')?.textContent !== '',
+      );
+      expect(await byTestId('lb-row').count()).toBe(api.body.rankings.length);
+    }
+  });
 });

@@ -4,6 +4,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import {
   AppConfig,
   appConfig,
+  completeOpenApiDocument,
   bodyGuard,
   createValidationPipe,
   ProblemDetailsFilter,
@@ -17,7 +18,10 @@ import { join } from 'node:path';
 import { prepareDatabase } from './prepare-database';
 
 /** The repository root, from both `dist/apps/api/src` and `apps/api/src`. */
-const ROOT = join(__dirname, __dirname.includes(`${join('dist', 'apps')}`) ? '../../../..' : '../../..');
+export const ROOT = join(
+  __dirname,
+  __dirname.includes(`${join('dist', 'apps')}`) ? '../../../..' : '../../..',
+);
 
 /**
  * Everything main.ts and the e2e tests share, so tests exercise the app exactly as it is served:
@@ -39,7 +43,7 @@ export async function initApp(app: NestExpressApplication): Promise<AppConfig> {
   app.use(cookieParser());
   app.useBodyParser('json', { limit: '1mb' });
   app.use(bodyGuard);
-  app.setGlobalPrefix('api/v1', { exclude: ['health', 'health/live', 'health/ready', 'metrics'] });
+  app.setGlobalPrefix('api/v1', { exclude: ['health', 'health/live', 'health/ready'] });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter());
   serveTestPage(app, config);
@@ -78,7 +82,12 @@ export function buildOpenApiDocument(app: INestApplication) {
     .setVersion('1.0')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, 'bearer')
     .build();
-  return SwaggerModule.createDocument(app, document);
+  // Operation ids are the handlers' names (`listDrawings`), which generated clients use as method names.
+  const openApi = SwaggerModule.createDocument(app, document, {
+    operationIdFactory: (_controller: string, method: string) => method,
+  });
+  completeOpenApiDocument(openApi);
+  return openApi;
 }
 
 function setupSwagger(app: INestApplication): void {

@@ -1,5 +1,4 @@
-import { ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import { ApiProblem } from '@fittrack/core';
 
 /** Documents the auth rate limit. */
-export const ApiRateLimited = () =>
-  ApiTooManyRequestsResponse({ description: 'Too many requests from this IP (Retry-After says when)' });
+export const ApiRateLimited = () => ApiProblem(429, 'Too many requests, slow down');

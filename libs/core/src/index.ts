@@ -9,6 +9,7 @@ export * from './database/dialect';
 export * from './database/data-source-options';
 export * from './database/transactions';
 export * from './database/clock-timestamps.subscriber';
+export * from './http/api-docs';
 export * from './http/list-query.dto';
 export * from './http/problem-details.filter';
 export * from './http/public.decorator';

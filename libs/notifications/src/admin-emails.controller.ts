@@ -1,8 +1,9 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsEmail, IsIn, IsOptional, ValidateNested } from 'class-validator';
 import {
+  ApiEndpoint,
   type AppConfig,
   InjectConfig,
   IsSort,
@@ -74,9 +75,32 @@ export class AdminEmailsController {
   ) {}
 
   @Get()
-  @ApiOkResponse({ description: 'A page of outbox emails, newest first' })
-  @ApiNotFoundResponse({ description: 'In production' })
-  async list(@Query() query: ListEmailsQueryDto): Promise<Page<ReturnType<typeof toEmailResponse>>> {
+  @ApiEndpoint('List the emails the app wrote (development mailbox)', {
+    description: 'Every outbox email, newest first; not available in production.',
+    errors: { 404: 'Resource not found', 422: 'filter.template must be one of the following values: …' },
+  })
+  @ApiOkResponse({
+    description: 'A page of outbox emails, newest first',
+    example: {
+      data: [
+        {
+          id: '7c9e6679-7425-40de-944b-e07fc1f90ae7',
+          to: 'robin@example.com',
+          subject: 'Verify your FitTrack email',
+          template: 'verification',
+          status: 'sent',
+          attempts: 1,
+          last_error: null,
+          body_text: 'Hi Robin, …',
+          body_html: '<p>Hi Robin, …</p>',
+          created_at: '2026-01-16T20:45:00.000Z',
+          sent_at: '2026-01-16T20:45:01.000Z',
+        },
+      ],
+      meta: { page: 1, per_page: 20, total: 1, total_pages: 1 },
+    },
+  })
+  async listEmails(@Query() query: ListEmailsQueryDto): Promise<Page<ReturnType<typeof toEmailResponse>>> {
     if (this.config.production) throw new NotFoundError('Resource');
     const page = await this.outbox.list(query);
     return mapPage(page, toEmailResponse);

@@ -1,6 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { Roles } from '@fittrack/core';
+import { ApiEndpoint, Roles } from '@fittrack/core';
 import { ReportsService } from './reports.service';
 import { REPORT_EXAMPLE, ReportSummaryDto } from './dto/report-summary.dto';
 
@@ -12,12 +12,13 @@ export class ReportsController {
   constructor(private readonly reports: ReportsService) {}
 
   @Get('summary')
+  @ApiEndpoint('Report counts, integrity checks and workflow figures')
   @ApiOkResponse({
     description: 'Counts per entity, integrity checks (orphans, ledger vs balance) and workflow figures',
     type: ReportSummaryDto,
     example: REPORT_EXAMPLE,
   })
-  summary(): Promise<ReportSummaryDto> {
+  getReportSummary(): Promise<ReportSummaryDto> {
     return this.reports.summary();
   }
 }

@@ -1,14 +1,6 @@
 import { Body, Controller, Param, Post, Put } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiConflictResponse,
-  ApiCreatedResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiTags,
-  ApiUnprocessableEntityResponse,
-} from '@nestjs/swagger';
-import { CurrentUser, IsUuidParam, type Principal, Roles } from '@fittrack/core';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiEndpoint, CurrentUser, IsUuidParam, type Principal, Roles } from '@fittrack/core';
 import { DrawingsService } from './drawings.service';
 import {
   CreateDrawingDto,
@@ -26,16 +18,18 @@ export class AdminDrawingsController {
   constructor(private readonly drawings: DrawingsService) {}
 
   @Post()
+  @ApiEndpoint('Create a drawing (admin)', {
+    description: 'Created as `draft` with its prizes.',
+    errors: {
+      422: ['Sales close time must be before drawing time', 'Opening time must be before sales close time'],
+    },
+  })
   @ApiCreatedResponse({
     description: 'Created as `draft` with its prizes',
     type: DrawingResponseDto,
     example: { ...DRAWING_EXAMPLE, status: 'draft', seed_commitment: null, total_tickets: 0 },
   })
-  @ApiUnprocessableEntityResponse({
-    description:
-      '`Sales close time must be before drawing time`, `Opening time must be before sales close time`, field errors',
-  })
-  async create(
+  async adminCreateDrawing(
     @Body() dto: CreateDrawingDto,
     @CurrentUser() principal: Principal,
   ): Promise<DrawingResponseDto> {
@@ -43,12 +37,15 @@ export class AdminDrawingsController {
   }
 
   @Put(':id')
-  @ApiOkResponse({ description: 'Updated', type: DrawingResponseDto, example: DRAWING_EXAMPLE })
-  @ApiConflictResponse({
-    description: '`Cannot transition from X to Y`; field edits outside draft/scheduled',
+  @ApiEndpoint('Update a drawing or move it to its next status (admin)', {
+    errors: {
+      404: 'Drawing not found',
+      409: 'Cannot transition from completed to open',
+      422: 'Sales close time must be before drawing time',
+    },
   })
-  @ApiNotFoundResponse({ description: '`Drawing not found`' })
-  async update(
+  @ApiOkResponse({ description: 'Updated', type: DrawingResponseDto, example: DRAWING_EXAMPLE })
+  async adminUpdateDrawing(
     @Param('id', IsUuidParam) id: string,
     @Body() dto: UpdateDrawingDto,
     @CurrentUser() principal: Principal,

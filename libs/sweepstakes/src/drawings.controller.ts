@@ -1,13 +1,7 @@
 import { Body, Controller, Get, Param, Post, Put, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import {
-  ApiBearerAuth,
-  ApiCreatedResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiTags,
-  ApiUnprocessableEntityResponse,
-} from '@nestjs/swagger';
-import {
+  ApiEndpoint,
   Authenticated,
   CurrentUser,
   IsUuidParam,
@@ -34,12 +28,15 @@ export class DrawingsController {
 
   @Get()
   @Authenticated()
+  @ApiEndpoint('List drawings', {
+    description: 'Non-admins never see drafts.',
+    errors: { 422: 'Unknown filter or sort field, bad paging' },
+  })
   @ApiOkResponse({
     description: 'Drawings (non-admins never see drafts)',
     example: { data: [DRAWING_EXAMPLE], meta: { page: 1, per_page: 20, total: 1, total_pages: 1 } },
   })
-  @ApiUnprocessableEntityResponse({ description: 'Unknown filter or sort field, bad paging' })
-  async list(
+  async listDrawings(
     @Query() query: ListDrawingsQueryDto,
     @CurrentUser() principal: Principal,
   ): Promise<Page<DrawingResponseDto>> {
@@ -48,35 +45,55 @@ export class DrawingsController {
 
   @Get(':id')
   @Authenticated()
+  @ApiEndpoint('Get a drawing with its prizes', {
+    errors: { 404: 'Drawing not found', 422: 'id must be a UUID' },
+  })
   @ApiOkResponse({
     description: 'One drawing with its prizes',
     type: DrawingResponseDto,
     example: DRAWING_EXAMPLE,
   })
-  @ApiNotFoundResponse({ description: '`Drawing not found` (also a draft, for non-admins)' })
-  async get(
+  async getDrawing(
     @Param('id', IsUuidParam) id: string,
     @CurrentUser() principal: Principal,
   ): Promise<DrawingResponseDto> {
     return toDrawingResponse(await this.drawings.get(id, principal));
   }
 
-  /** Same as POST /admin/drawings (the checkpoint-1 plan's path). */
   @Post()
   @Roles('admin')
-  @ApiCreatedResponse({ description: 'Alias of POST /admin/drawings', type: DrawingResponseDto })
-  async create(
+  @ApiEndpoint('Create a drawing', {
+    description: "Same as POST /admin/drawings (the checkpoint-1 plan's path).",
+    errors: { 422: 'Sales close time must be before drawing time' },
+  })
+  @ApiCreatedResponse({
+    description: 'Alias of POST /admin/drawings',
+    type: DrawingResponseDto,
+    example: { ...DRAWING_EXAMPLE, status: 'draft', seed_commitment: null, total_tickets: 0 },
+  })
+  async createDrawing(
     @Body() dto: CreateDrawingDto,
     @CurrentUser() principal: Principal,
   ): Promise<DrawingResponseDto> {
     return toDrawingResponse(await this.drawings.create(dto, principal));
   }
 
-  /** Same as PUT /admin/drawings/{id}. */
   @Put(':id')
   @Roles('admin')
-  @ApiOkResponse({ description: 'Alias of PUT /admin/drawings/{id}', type: DrawingResponseDto })
-  async update(
+  @ApiEndpoint('Update a drawing', {
+    description: 'Same as PUT /admin/drawings/{id}.',
+    errors: {
+      404: 'Drawing not found',
+      409: 'Cannot transition from completed to open',
+      422: 'Sales close time must be before drawing time',
+    },
+  })
+  @ApiOkResponse({
+    description: 'Alias of PUT /admin/drawings/{id}',
+    type: DrawingResponseDto,
+    example: DRAWING_EXAMPLE,
+  })
+  async updateDrawing(
     @Param('id', IsUuidParam) id: string,
     @Body() dto: UpdateDrawingDto,
     @CurrentUser() principal: Principal,

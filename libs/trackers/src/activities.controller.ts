@@ -1,12 +1,14 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import {
-  ApiBearerAuth,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiTags,
-  ApiUnprocessableEntityResponse,
-} from '@nestjs/swagger';
-import { Authenticated, CurrentUser, IsUuidParam, mapPage, type Page, type Principal } from '@fittrack/core';
+  ApiEndpoint,
+  Authenticated,
+  CurrentUser,
+  IsUuidParam,
+  mapPage,
+  type Page,
+  type Principal,
+} from '@fittrack/core';
 import { ActivitiesService } from './activities.service';
 import {
   ACTIVITY_EXAMPLE,
@@ -23,13 +25,16 @@ export class ActivitiesController {
   constructor(private readonly activities: ActivitiesService) {}
 
   @Get()
+  @ApiEndpoint('List activities', {
+    description: "The caller's own; admins see everyone's, or one user's with `filter[user_id]`.",
+    errors: { 422: 'Unknown filter or sort field, bad date or paging' },
+  })
   @ApiOkResponse({
     description:
       "The caller's activities (admins: everyone's, or one user's with filter[user_id]); newest first",
     example: { data: [ACTIVITY_EXAMPLE], meta: { page: 1, per_page: 20, total: 1, total_pages: 1 } },
   })
-  @ApiUnprocessableEntityResponse({ description: 'Unknown filter or sort field, bad date or paging' })
-  async list(
+  async listActivities(
     @Query() query: ListActivitiesQueryDto,
     @CurrentUser() principal: Principal,
   ): Promise<Page<ActivityResponseDto>> {
@@ -37,13 +42,15 @@ export class ActivitiesController {
   }
 
   @Get(':id')
+  @ApiEndpoint('Get an activity', {
+    errors: { 404: "Activity not found (also for someone else's)", 422: 'id must be a UUID' },
+  })
   @ApiOkResponse({
     description: 'One activity, with metrics and points_earned',
     type: ActivityResponseDto,
     example: ACTIVITY_EXAMPLE,
   })
-  @ApiNotFoundResponse({ description: "`Activity not found` (also for someone else's)" })
-  async get(
+  async getActivity(
     @Param('id', IsUuidParam) id: string,
     @CurrentUser() principal: Principal,
   ): Promise<ActivityResponseDto> {

@@ -1,6 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
-import { mapPage, type Page, Roles } from '@fittrack/core';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiEndpoint, mapPage, type Page, Roles } from '@fittrack/core';
 import { UsersService } from './users.service';
 import { ListUsersQueryDto } from './dto/list-users-query.dto';
 import { toUserResponse, UserResponseDto } from './dto/user-response.dto';
@@ -14,9 +14,12 @@ export class AdminUsersController {
   constructor(private readonly users: UsersService) {}
 
   @Get()
+  @ApiEndpoint('List users (admin path)', {
+    description: 'Same list as GET /users.',
+    errors: { 422: 'Unknown filter or sort field, bad paging' },
+  })
   @ApiOkResponse({ description: 'Same list as GET /users', example: USER_PAGE_EXAMPLE })
-  @ApiUnprocessableEntityResponse({ description: 'Unknown filter or sort field, bad paging' })
-  async list(@Query() query: ListUsersQueryDto): Promise<Page<UserResponseDto>> {
+  async adminListUsers(@Query() query: ListUsersQueryDto): Promise<Page<UserResponseDto>> {
     return mapPage(await this.users.list(query), (user) => toUserResponse(user));
   }
 }

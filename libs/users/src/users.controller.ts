@@ -1,15 +1,13 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import {
   ApiBearerAuth,
-  ApiConflictResponse,
   ApiCreatedResponse,
   ApiNoContentResponse,
-  ApiNotFoundResponse,
   ApiOkResponse,
   ApiTags,
-  ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import {
+  ApiEndpoint,
   Authenticated,
   CurrentUser,
   IsUuidParam,
@@ -37,14 +35,18 @@ export class UsersController {
 
   @Get()
   @Roles('admin')
+  @ApiEndpoint('List users', { errors: { 422: 'Unknown filter or sort field, bad paging' } })
   @ApiOkResponse({ description: 'A page of users with their profiles', example: USER_PAGE_EXAMPLE })
-  @ApiUnprocessableEntityResponse({ description: 'Unknown filter or sort field, bad paging' })
-  async list(@Query() query: ListUsersQueryDto): Promise<Page<UserResponseDto>> {
+  async listUsers(@Query() query: ListUsersQueryDto): Promise<Page<UserResponseDto>> {
     return mapPage(await this.users.list(query), (user) => toUserResponse(user));
   }
 
   @Get(':id')
   @Authenticated()
+  @ApiEndpoint('Get a user', {
+    description: 'Self or admin; with profile and tracker connections.',
+    errors: { 404: 'User not found', 422: 'id must be a UUID' },
+  })
   @ApiOkResponse({
     description: 'The user with profile and tracker connections (self or admin)',
     type: UserResponseDto,
@@ -55,8 +57,7 @@ export class UsersController {
       ],
     },
   })
-  @ApiNotFoundResponse({ description: 'Unknown or deleted user: `User not found`' })
-  async get(
+  async getUser(
     @Param('id', IsUuidParam) id: string,
     @CurrentUser() principal: Principal,
   ): Promise<UserResponseDto> {
@@ -66,26 +67,31 @@ export class UsersController {
 
   @Post()
   @Roles('admin')
+  @ApiEndpoint('Create a user', {
+    description: 'Created active, with the email verified.',
+    errors: { 409: 'Email already registered', 422: 'email must be an email' },
+  })
   @ApiCreatedResponse({
     description: 'Created (active, email verified)',
     type: UserResponseDto,
     example: USER_EXAMPLE,
   })
-  @ApiConflictResponse({ description: '`Email already registered`' })
-  @ApiUnprocessableEntityResponse({ description: 'Validation failed; `errors[]` names each bad field' })
-  async create(@Body() dto: CreateUserDto): Promise<UserResponseDto> {
+  async createUser(@Body() dto: CreateUserDto): Promise<UserResponseDto> {
     return toUserResponse(await this.users.create(dto));
   }
 
   @Put(':id')
   @Authenticated()
+  @ApiEndpoint('Update a user', {
+    description: 'Self or admin; role and status are admin only.',
+    errors: { 404: 'User not found', 422: 'email must be an email' },
+  })
   @ApiOkResponse({
     description: 'Updated (self or admin; role/status admin only)',
     type: UserResponseDto,
     example: USER_EXAMPLE,
   })
-  @ApiNotFoundResponse({ description: '`User not found`' })
-  async update(
+  async updateUser(
     @Param('id', IsUuidParam) id: string,
     @Body() dto: UpdateUserDto,
     @CurrentUser() principal: Principal,
@@ -96,9 +102,9 @@ export class UsersController {
   @Delete(':id')
   @Roles('admin')
   @HttpCode(204)
+  @ApiEndpoint('Delete a user', { errors: { 404: 'User not found', 422: 'id must be a UUID' } })
   @ApiNoContentResponse({ description: 'Soft deleted: gone from lists and reads, row kept with deleted_at' })
-  @ApiNotFoundResponse({ description: '`User not found`' })
-  async remove(@Param('id', IsUuidParam) id: string): Promise<void> {
+  async deleteUser(@Param('id', IsUuidParam) id: string): Promise<void> {
     await this.users.remove(id);
   }
 }

@@ -17,9 +17,13 @@ export class UsersRepository extends BaseRepository<User> {
         email: (qb, value) =>
           qb.andWhere(`${LIST_ALIAS}.email = :email`, { email: value.trim().toLowerCase() }),
         tier_code: (qb, value) =>
-          qb.andWhere(`${LIST_ALIAS}.id IN (SELECT p.user_id FROM profiles p WHERE p.tier_code = :tier)`, {
-            tier: value,
-          }),
+          // Quoted: Oracle folds unquoted names to upper case, and the schema's names are lower case.
+          qb.andWhere(
+            `${LIST_ALIAS}.id IN (SELECT "p"."user_id" FROM "profiles" "p" WHERE "p"."tier_code" = :tier)`,
+            {
+              tier: value,
+            },
+          ),
       },
       sorts: { created_at: 'createdAt', email: 'email' },
       defaultSort: '-created_at',

@@ -35,6 +35,13 @@ const TYPES: Record<DbType, DialectTypes> = {
 
 export const columnTypes = (db: DbType = currentDbType()): DialectTypes => TYPES[db];
 
+/**
+ * ON DELETE RESTRICT for entity relations. Oracle has no RESTRICT (TypeORM refuses the entity metadata at
+ * boot); its default, NO ACTION, refuses the same deletes. Migrations map it the same way (schemaBuilder.fk).
+ */
+export const ON_DELETE_RESTRICT: 'RESTRICT' | 'NO ACTION' =
+  currentDbType() === 'oracle' ? 'NO ACTION' : 'RESTRICT';
+
 /** Raw SQL that cannot be written portably: kept here, one entry per dialect. */
 export const dialectSql: Record<
   DbType,

@@ -5,6 +5,7 @@ import type { Response } from 'express';
 import { type AppConfig, InjectConfig } from '../config/app-config';
 import { DatabaseService } from '../database/database.service';
 import { QueuePort } from '../queue/queue.port';
+import { ApiEndpoint } from '../http/api-docs';
 import { Public } from '../http/public.decorator';
 import { ReadinessCheck } from './readiness-check.decorator';
 
@@ -42,33 +43,38 @@ export class HealthController implements OnModuleInit {
   }
 
   @Get()
-  @ApiOkResponse({ schema: { example: { status: 'ok' } } })
-  health() {
+  @ApiEndpoint('Check that the API process answers')
+  @ApiOkResponse({ example: { status: 'ok' } })
+  getHealth() {
     return { status: 'ok' };
   }
 
   @Get('live')
-  @ApiOkResponse({ schema: { example: { status: 'ok' } } })
-  live() {
+  @ApiEndpoint('Liveness probe')
+  @ApiOkResponse({ example: { status: 'ok' } })
+  getLiveness() {
     return { status: 'ok' };
   }
 
-  /** 200 when every configured dependency answers, 503 otherwise, with one entry per check. */
   @Get('ready')
   @HttpCode(200)
+  @ApiEndpoint('Readiness probe: every configured dependency answers', {
+    description: '200 when every configured dependency answers, 503 otherwise, with one entry per check.',
+  })
   @ApiOkResponse({
-    schema: {
-      example: {
-        status: 'ok',
-        checks: {
-          database: { status: 'up', type: 'sqlite', version: 'SQLite 3.53.2', latency_ms: 1 },
-          deny_list: { status: 'up', source: 'database', latency_ms: 1 },
-        },
+    example: {
+      status: 'ok',
+      checks: {
+        database: { status: 'up', type: 'sqlite', version: 'SQLite 3.53.2', latency_ms: 1 },
+        deny_list: { status: 'up', source: 'database', latency_ms: 1 },
       },
     },
   })
-  @ApiServiceUnavailableResponse({ description: 'A dependency is down; `checks` says which' })
-  async ready(@Res({ passthrough: true }) response: Response) {
+  @ApiServiceUnavailableResponse({
+    description: 'A dependency is down; `checks` says which',
+    example: { status: 'unavailable', checks: { database: { status: 'down', error: 'unreachable' } } },
+  })
+  async getReadiness(@Res({ passthrough: true }) response: Response) {
     const checks: Record<string, Check> = {
       database: await this.check(async () => ({
         type: this.config.database.type,

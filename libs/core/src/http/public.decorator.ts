@@ -1,5 +1,6 @@
 import { applyDecorators, createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
-import { ApiBearerAuth, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiBearerAuth } from '@nestjs/swagger';
+import { ApiProblem } from './api-docs';
 
 /**
  * Access decisions read by the global auth guard. Every route carries exactly one: `@Public()`,
@@ -17,7 +18,7 @@ export const Public = () => SetMetadata(IS_PUBLIC, true);
 const bearer = () =>
   applyDecorators(
     ApiBearerAuth('bearer'),
-    ApiUnauthorizedResponse({ description: 'Authentication required / Token expired / Invalid token' }),
+    ApiProblem(401, ['Authentication required', 'Token expired', 'Invalid token']),
   );
 
 /** Any signed-in caller; ownership is checked in the service. */
@@ -25,11 +26,7 @@ export const Authenticated = () => applyDecorators(SetMetadata(AUTHENTICATED, tr
 
 /** Callers with one of these roles (admin passes every role check). */
 export const Roles = (...roles: AccessRole[]) =>
-  applyDecorators(
-    SetMetadata(ROLES, roles),
-    bearer(),
-    ApiForbiddenResponse({ description: 'Insufficient permissions' }),
-  );
+  applyDecorators(SetMetadata(ROLES, roles), bearer(), ApiProblem(403, 'Insufficient permissions'));
 
 /** The authenticated caller, as the auth guard puts it on the request. */
 export interface Principal {

@@ -1,5 +1,5 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, OneToOne } from 'typeorm';
-import { columnTypes, MutableEntity } from '@fittrack/core';
+import { columnTypes, MutableEntity, ON_DELETE_RESTRICT } from '@fittrack/core';
 import type { User } from '@fittrack/users';
 import type { Prize, Ticket } from '@fittrack/sweepstakes';
 
@@ -32,7 +32,7 @@ export class PrizeFulfillment extends MutableEntity {
   @Column({ type: 'varchar', length: 36 })
   ticketId!: string;
 
-  @OneToOne('Ticket', { onDelete: 'RESTRICT' })
+  @OneToOne('Ticket', { onDelete: ON_DELETE_RESTRICT })
   @JoinColumn({ name: 'ticket_id', foreignKeyConstraintName: 'fk_prize_fulfillments_ticket' })
   ticket?: Ticket;
 
@@ -40,7 +40,7 @@ export class PrizeFulfillment extends MutableEntity {
   @Column({ type: 'varchar', length: 36 })
   prizeId!: string;
 
-  @ManyToOne('Prize', { onDelete: 'RESTRICT' })
+  @ManyToOne('Prize', { onDelete: ON_DELETE_RESTRICT })
   @JoinColumn({ name: 'prize_id', foreignKeyConstraintName: 'fk_prize_fulfillments_prize' })
   prize?: Prize;
 
@@ -48,7 +48,7 @@ export class PrizeFulfillment extends MutableEntity {
   @Column({ type: 'varchar', length: 36 })
   userId!: string;
 
-  @ManyToOne('User', { onDelete: 'RESTRICT' })
+  @ManyToOne('User', { onDelete: ON_DELETE_RESTRICT })
   @JoinColumn({ name: 'user_id', foreignKeyConstraintName: 'fk_prize_fulfillments_user' })
   user?: User;
 

@@ -1,5 +1,5 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
-import { BaseEntity } from '@fittrack/core';
+import { BaseEntity, ON_DELETE_RESTRICT } from '@fittrack/core';
 import type { User } from '@fittrack/users';
 
 export const TRANSACTION_TYPES = ['earn', 'spend', 'adjust', 'refund'] as const;
@@ -23,7 +23,7 @@ export class PointTransaction extends BaseEntity {
   userId!: string;
 
   /** RESTRICT: the ledger is an audit trail; a user with entries is soft deleted, never removed. */
-  @ManyToOne('User', { onDelete: 'RESTRICT' })
+  @ManyToOne('User', { onDelete: ON_DELETE_RESTRICT })
   @JoinColumn({ name: 'user_id', foreignKeyConstraintName: 'fk_point_transactions_user' })
   user?: User;
 

@@ -11,16 +11,30 @@ export class IntegrityDto {
   checks!: IntegrityCheckDto[];
 }
 
+export class RegistrationsDto {
+  pending!: number;
+  active!: number;
+  suspended!: number;
+}
+
+export class PurchasesDto {
+  tickets!: number;
+  points_spent!: number;
+}
+
+/** Named classes, not inline object types: the Swagger plugin documents those badly (`selfRequired`). */
+export class WorkflowDto {
+  registrations!: RegistrationsDto;
+  syncs!: Record<string, number>;
+  purchases!: PurchasesDto;
+  drawings!: Record<string, number>;
+}
+
 export class ReportSummaryDto {
   /** Live rows per entity (soft-deleted rows excluded) */
   counts!: Record<string, number>;
   integrity!: IntegrityDto;
-  workflow!: {
-    registrations: { pending: number; active: number; suspended: number };
-    syncs: Record<string, number>;
-    purchases: { tickets: number; points_spent: number };
-    drawings: Record<string, number>;
-  };
+  workflow!: WorkflowDto;
   generated_at!: string;
 }
 

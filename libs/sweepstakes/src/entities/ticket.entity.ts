@@ -1,5 +1,5 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
-import { BaseEntity } from '@fittrack/core';
+import { BaseEntity, ON_DELETE_RESTRICT } from '@fittrack/core';
 import type { User } from '@fittrack/users';
 import type { PointTransaction } from '@fittrack/points';
 import type { Drawing } from './drawing.entity';
@@ -12,7 +12,7 @@ export class Ticket extends BaseEntity {
   @Column({ type: 'varchar', length: 36 })
   drawingId!: string;
 
-  @ManyToOne('Drawing', { onDelete: 'RESTRICT' })
+  @ManyToOne('Drawing', { onDelete: ON_DELETE_RESTRICT })
   @JoinColumn({ name: 'drawing_id', foreignKeyConstraintName: 'fk_tickets_drawing' })
   drawing?: Drawing;
 
@@ -20,7 +20,7 @@ export class Ticket extends BaseEntity {
   @Column({ type: 'varchar', length: 36 })
   userId!: string;
 
-  @ManyToOne('User', { onDelete: 'RESTRICT' })
+  @ManyToOne('User', { onDelete: ON_DELETE_RESTRICT })
   @JoinColumn({ name: 'user_id', foreignKeyConstraintName: 'fk_tickets_user' })
   user?: User;
 
@@ -32,7 +32,7 @@ export class Ticket extends BaseEntity {
   @Column({ type: 'varchar', length: 36 })
   purchaseTransactionId!: string;
 
-  @ManyToOne('PointTransaction', { onDelete: 'RESTRICT' })
+  @ManyToOne('PointTransaction', { onDelete: ON_DELETE_RESTRICT })
   @JoinColumn({ name: 'purchase_transaction_id', foreignKeyConstraintName: 'fk_tickets_purchase' })
   purchaseTransaction?: PointTransaction;
 

@@ -1,6 +1,13 @@
 import { Body, Controller, Get, Param, Put } from '@nestjs/common';
-import { ApiNotFoundResponse, ApiOkResponse, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
-import { Authenticated, CurrentUser, IsUuidParam, NotFoundError, type Principal } from '@fittrack/core';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiEndpoint,
+  Authenticated,
+  CurrentUser,
+  IsUuidParam,
+  NotFoundError,
+  type Principal,
+} from '@fittrack/core';
 import { UsersService } from '../users.service';
 import { UsersRepository } from '../users.repository';
 import { toUserResponse, USER_EXAMPLE, UserResponseDto } from '../dto/user-response.dto';
@@ -20,31 +27,35 @@ export class MeController {
   ) {}
 
   @Get('me')
+  @ApiEndpoint('Get my account', { description: 'The caller with profile, tier and points.' })
   @ApiOkResponse({
     description: 'The caller with profile, tier and points',
     type: UserResponseDto,
     example: USER_EXAMPLE,
   })
-  async me(@CurrentUser() principal: Principal): Promise<UserResponseDto> {
+  async getMe(@CurrentUser() principal: Principal): Promise<UserResponseDto> {
     const { user, connections } = await this.users.get(principal.userId, principal);
     return toUserResponse(user, connections);
   }
 
   @Put('me')
+  @ApiEndpoint('Update my account', { errors: { 422: 'property role should not exist' } })
   @ApiOkResponse({ type: UserResponseDto, example: USER_EXAMPLE })
-  @ApiUnprocessableEntityResponse({ description: 'Validation failed; `errors[]` names each bad field' })
   async updateMe(@CurrentUser() principal: Principal, @Body() dto: UpdateMeDto): Promise<UserResponseDto> {
     return toUserResponse(await this.users.update(principal.userId, dto, principal));
   }
 
   @Put('me/profile')
+  @ApiEndpoint('Update my profile', {
+    description: 'The tier code is recalculated.',
+    errors: { 422: 'state must be a US state code' },
+  })
   @ApiOkResponse({
     description: 'Updated; tier_code recalculated',
     type: UserResponseDto,
     example: USER_EXAMPLE,
   })
-  @ApiUnprocessableEntityResponse({ description: 'Validation failed; `errors[]` names each bad field' })
-  async updateProfile(
+  async updateMyProfile(
     @CurrentUser() principal: Principal,
     @Body() dto: UpdateMyProfileDto,
   ): Promise<UserResponseDto> {
@@ -52,9 +63,20 @@ export class MeController {
   }
 
   @Get(':id/public')
-  @ApiOkResponse({ type: PublicProfileDto })
-  @ApiNotFoundResponse({ description: '`User not found`' })
-  async publicProfile(@Param('id', IsUuidParam) id: string): Promise<PublicProfileDto> {
+  @ApiEndpoint("Get a member's public profile", {
+    errors: { 404: 'User not found', 422: 'id must be a UUID' },
+  })
+  @ApiOkResponse({
+    type: PublicProfileDto,
+    example: {
+      user_id: '550e8400-e29b-41d4-a716-446655440000',
+      display_name: 'Robin R.',
+      tier_code: 'F-30-39-INT',
+      total_points_earned: 5210,
+      member_since: '2026-01-02T09:30:00.000Z',
+    },
+  })
+  async getPublicProfile(@Param('id', IsUuidParam) id: string): Promise<PublicProfileDto> {
     const user = await this.repository.get(id);
     if (!user?.profile || user.status !== 'active') throw new NotFoundError('User');
     return {

@@ -1,5 +1,5 @@
-// Leaderboard viewer. Until the leaderboards API exists (404), it shows
-// clearly-labelled MOCK data generated client-side, deterministically per period+tier.
+// Leaderboard viewer over GET /api/v1/leaderboards/{period}. Any error (404 while that API does not
+// exist yet) is shown as the API's problem detail, with an empty table: never made-up rankings.
 import { h, field, withBusy, setMessage, formatNumber } from '../ui.js';
 import { isOk, errorMessage } from '../api.js';
 
@@ -11,7 +11,7 @@ const PERIODS = [
 ];
 
 // {M|F}-{age band}-{BEG|INT|ADV}: 2 × 5 × 3 = 30 tiers, plus the OPEN board.
-export const TIER_CODES = ['M', 'F'].flatMap((sex) =>
+const TIER_CODES = ['M', 'F'].flatMap((sex) =>
   ['18-29', '30-39', '40-49', '50-59', '60+'].flatMap((age) =>
     ['BEG', 'INT', 'ADV'].map((level) => `${sex}-${age}-${level}`),
   ),
@@ -40,11 +40,6 @@ function render(container, ctx) {
     inputmode: 'numeric',
   });
   const loadButton = h('button', { type: 'submit', class: 'btn', testid: 'lb-load' }, 'Load leaderboard');
-  const mockBanner = h(
-    'div',
-    { class: 'mock-banner', testid: 'lb-mock-banner', role: 'note', hidden: true },
-    'MOCK DATA — GET /api/v1/leaderboards returned 404, so these rankings are generated in the browser.',
-  );
   const message = h('p', { testid: 'lb-message', hidden: true, role: 'status' });
   const summary = h('p', { class: 'muted', testid: 'lb-summary' });
   const myPosition = h('p', { testid: 'lb-my-position', hidden: true });
@@ -66,28 +61,22 @@ function render(container, ctx) {
   async function load() {
     const query = { tier: tier.value, page, per_page: perPage.value };
     const result = await ctx.call('GET', `/api/v1/leaderboards/${period.value}`, { query });
-    let board = null;
-    if (result.status === 404) {
-      board = mockLeaderboard(period.value, tier.value, page, Number(perPage.value) || 10);
-      ctx.show(result, { note: 'Leaderboards API not available (404): showing MOCK data in the table.' });
-    } else if (isOk(result)) {
-      board = result.body;
-    }
-    mockBanner.hidden = !board?.mock;
-    if (!board) {
+    if (!isOk(result)) {
       setMessage(message, `Could not load leaderboard: ${errorMessage(result)}`, 'error');
+      summary.textContent = '';
+      myPosition.hidden = true;
       tbody.replaceChildren();
       meta = null;
       updatePager();
       return;
     }
     setMessage(message, '', 'info');
-    showBoard(board);
+    showBoard(result.body);
   }
 
   function showBoard(board) {
     const rankings = Array.isArray(board.rankings) ? board.rankings : [];
-    summary.textContent = `${board.mock ? 'MOCK · ' : ''}${board.period ?? period.value} · ${board.tier_code ?? tier.value} · ${formatNumber(board.total_users ?? board.meta?.total)} users`;
+    summary.textContent = `${board.period ?? period.value} · ${board.tier_code ?? tier.value} · ${formatNumber(board.total_users ?? board.meta?.total)} users`;
     const mine = board.my_position;
     myPosition.hidden = !mine;
     myPosition.textContent = mine
@@ -151,7 +140,6 @@ function render(container, ctx) {
     h(
       'div',
       { class: 'card' },
-      mockBanner,
       message,
       summary,
       myPosition,
@@ -180,88 +168,7 @@ function render(container, ctx) {
       h('div', { class: 'pager' }, prev, pageInfo, next),
     ),
   );
-  restart(); // show a board straight away (real or mock)
-}
-
-// --- Mock data -------------------------------------------------------------
-
-// FNV-1a string hash -> seed, mulberry32 PRNG: same period+tier, same board.
-function hash(text) {
-  let x = 2166136261;
-  for (let i = 0; i < text.length; i++) x = Math.imul(x ^ text.charCodeAt(i), 16777619);
-  return x >>> 0;
-}
-function prng(seed) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const FIRST = [
-  'Alex',
-  'Sam',
-  'Jordan',
-  'Taylor',
-  'Morgan',
-  'Casey',
-  'Riley',
-  'Jamie',
-  'Avery',
-  'Quinn',
-  'Drew',
-  'Parker',
-  'Reese',
-  'Skyler',
-  'Cameron',
-  'Hayden',
-];
-const LAST = [
-  'Runner',
-  'Walker',
-  'Lifter',
-  'Stepper',
-  'Climber',
-  'Rower',
-  'Cyclist',
-  'Swimmer',
-  'Hiker',
-  'Sprinter',
-];
-const SCALE = { daily: 1000, weekly: 6000, monthly: 25000, alltime: 150000 };
-
-/** Builds the whole board for period+tier, then returns the requested page in the API's shape. */
-export function mockLeaderboard(period, tierCode, page, perPage) {
-  const rand = prng(hash(`${period}|${tierCode}`));
-  const total = 40 + Math.floor(rand() * 160);
-  const scale = SCALE[period] ?? 5000;
-  let points = Math.round(scale * (0.8 + rand() * 0.2));
-  const all = [];
-  for (let i = 0; i < total; i++) {
-    const prev = all[i - 1];
-    all.push({
-      rank: prev && prev.points === points ? prev.rank : i + 1, // ties share a rank
-      user_id: `mock-${hash(`${period}${tierCode}${i}`).toString(16)}`,
-      display_name: `${FIRST[Math.floor(rand() * FIRST.length)]} ${LAST[Math.floor(rand() * LAST.length)]} ${i + 1}`,
-      tier_code: tierCode === 'OPEN' ? TIER_CODES[Math.floor(rand() * TIER_CODES.length)] : tierCode,
-      points,
-    });
-    points = Math.max(0, points - Math.floor((rand() * (2 * scale)) / total));
-  }
-  const totalPages = Math.max(1, Math.ceil(total / perPage));
-  const current = Math.min(Math.max(1, page), totalPages);
-  return {
-    mock: true,
-    period,
-    tier_code: tierCode,
-    total_users: total,
-    rankings: all.slice((current - 1) * perPage, current * perPage),
-    my_position: null,
-    around_me: [],
-    meta: { page: current, per_page: perPage, total, total_pages: totalPages },
-  };
+  restart(); // show the board (or why there is none) straight away
 }
 
 export default { id: 'leaderboards', title: 'Leaderboards', render };

@@ -1,0 +1,382 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { ModulesContainer } from '@nestjs/core';
+import type { TestingModule } from '@nestjs/testing';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import * as ts from 'typescript';
+import { DataSource, EntityManager, Repository, SelectQueryBuilder } from 'typeorm';
+import { BaseRepository, DataContext, UnitOfWork } from '@fittrack/core';
+import { OracleStandIn, STAND_IN_ID, STAND_IN_TIME } from './oracledb-stand-in';
+
+/**
+ * The tour: every public method of every data-access provider in the app's Nest container, called as a
+ * service would call it, on the Oracle DataSource. Data-access providers are found, not listed: classes
+ * of this code base named *Repository, extending BaseRepository, or constructed with a database handle
+ * (DataSource, EntityManager, a TypeORM Repository, the transaction host). A public method with no entry
+ * here fails the tour, so a new query joins it when it is written.
+ */
+
+export interface TourKit {
+  standIn: OracleStandIn;
+  moduleRef: TestingModule;
+  /** Runs `work` in the app's unit of work, as services do for multi-write operations. */
+  inTransaction<T>(work: () => Promise<T>): Promise<T>;
+}
+
+/** One or more calls of a method; a string says why the tour needs no call (e.g. a TypeORM hook). */
+export type TourEntry = ((target: never, kit: TourKit) => Promise<unknown>) | string;
+type Calls = Record<string, TourEntry | TourEntry[]>;
+
+const id = STAND_IN_ID;
+const at = STAND_IN_TIME;
+
+/** Every BaseRepository subclass inherits these; a class entry of the same name replaces them. */
+const BASE_REPOSITORY: Calls = {
+  get: (repo: BaseRepository<{ id: string }>) => repo.get(id),
+  getOrFail: (repo: BaseRepository<{ id: string }>) => repo.getOrFail(id),
+  list: [
+    (repo: BaseRepository<{ id: string }>) => repo.list({ page: 1, per_page: 20 }),
+    // A page past the middle is read from the far end, in reverse order.
+    (repo: BaseRepository<{ id: string }>, { standIn }) => {
+      standIn.answerOnce(/COUNT\(/, [{ cnt: 100 }]);
+      return repo.list({ page: 4, per_page: 20 });
+    },
+  ],
+  create: (repo: BaseRepository<{ id: string }>) => repo.create({}),
+  update: (repo: BaseRepository<{ id: string }>) => repo.update(id, {}),
+  // Only aggregates with a deleted_at column are soft deleted; on the others the method refuses.
+  softDelete: (repo: BaseRepository<{ id: string }>) =>
+    (repo as unknown as { repository: Repository<object> }).repository.metadata.deleteDateColumn
+      ? repo.softDelete(id)
+      : Promise.resolve(),
+};
+
+/** Per class: the calls of its own methods (and overrides of the inherited ones where they need data). */
+export const TOUR: Record<string, Calls> = {
+  UsersRepository: {
+    list: (repo: never) =>
+      (repo as BaseRepository<{ id: string }>).list({
+        page: 1,
+        per_page: 20,
+        sort: '-created_at,email',
+        filter: { role: 'user', status: 'active', email: 'A@b.example', tier_code: 'F-30-39' },
+      }),
+    create: (repo: { create(u: object): Promise<unknown> }) =>
+      repo.create({ email: 'a@b.example', passwordHash: 'x', role: 'user', status: 'pending' }),
+    findAccess: (repo: { findAccess(id: string): Promise<unknown> }) => repo.findAccess(id),
+    findByEmail: (repo: { findByEmail(e: string): Promise<unknown> }) => repo.findByEmail('A@b.example'),
+    findByEmailWithDeleted: (repo: { findByEmailWithDeleted(e: string): Promise<unknown> }) =>
+      repo.findByEmailWithDeleted('a@b.example'),
+    createWithProfile: (repo: { createWithProfile(u: object, p: object): Promise<unknown> }, kit) =>
+      kit.inTransaction(() =>
+        repo.createWithProfile(
+          { email: 'a@b.example', passwordHash: 'x', role: 'user', status: 'pending', emailVerified: false },
+          { displayName: 'A', dateOfBirth: '1990-01-01', state: 'NY', openTierOptIn: true, timezone: 'UTC' },
+        ),
+      ),
+    updateColumns: (repo: { updateColumns(id: string, p: object): Promise<unknown> }) =>
+      repo.updateColumns(id, {
+        failedLoginCount: 0,
+        lockedUntil: null,
+        emailVerified: true,
+        lastLoginAt: at,
+      }),
+    saveProfile: async (repo: {
+      get(id: string): Promise<{ profile: object }>;
+      saveProfile(p: object): Promise<unknown>;
+    }) => repo.saveProfile((await repo.get(id)).profile),
+    updateWithProfile: async (
+      repo: {
+        get(id: string): Promise<object>;
+        updateWithProfile(u: object, a: object, b: object): Promise<unknown>;
+      },
+      kit,
+    ) => {
+      const user = await repo.get(id);
+      return kit.inTransaction(() =>
+        repo.updateWithProfile(user, { status: 'active' }, { displayName: 'B' }),
+      );
+    },
+    connectionsOf: (repo: { connectionsOf(id: string): Promise<unknown> }) => repo.connectionsOf(id),
+    // Row lock for purchases and postings: the checker demands FOR UPDATE on what this builds.
+    lockBalance: (repo: { lockBalance(id: string): Promise<unknown> }, kit) =>
+      kit.inTransaction(() => repo.lockBalance(id)),
+    applyPoints: (repo: { applyPoints(id: string, a: number, e: number): Promise<unknown> }) =>
+      repo.applyPoints(id, -10, 0),
+  },
+  DeniedAccessTokensRepository: {
+    create: (repo: { create(t: object): Promise<unknown> }) => repo.create({ id, expiresAt: at }),
+    update: (repo: { update(id: string, p: object): Promise<unknown> }) => repo.update(id, { expiresAt: at }),
+    deny: [
+      (repo: { deny(j: string, e: Date, n: Date): Promise<unknown> }) => repo.deny(id, at, at),
+      (repo: { deny(j: string, e: Date, n: Date): Promise<unknown> }, { standIn }) => {
+        standIn.answerOnce(/FROM "denied_access_tokens"/, []);
+        return repo.deny(id, at, at);
+      },
+    ],
+    isDenied: (repo: { isDenied(j: string, n: Date): Promise<unknown> }) => repo.isDenied(id, at),
+    live: (repo: { live(n: Date): Promise<unknown> }) => repo.live(at),
+  },
+  AuthTokensRepository: {
+    create: (repo: { create(t: object): Promise<unknown> }) =>
+      repo.create({ userId: id, purpose: 'email_verification', tokenHash: 'h'.repeat(64), expiresAt: at }),
+    findByHash: (repo: { findByHash(p: string, h: string): Promise<unknown> }) =>
+      repo.findByHash('email_verification', 'h'.repeat(64)),
+    consume: (repo: { consume(id: string, at: Date): Promise<unknown> }) => repo.consume(id, at),
+    consumeAllFor: (repo: { consumeAllFor(u: string, p: string, at: Date): Promise<unknown> }) =>
+      repo.consumeAllFor(id, 'password_reset', at),
+  },
+  RefreshTokensRepository: {
+    create: (repo: { create(t: object): Promise<unknown> }) =>
+      repo.create({ userId: id, tokenHash: 'h'.repeat(64), familyId: id, expiresAt: at, accessJti: id }),
+    findByHash: (repo: { findByHash(h: string): Promise<unknown> }) => repo.findByHash('h'.repeat(64)),
+    findByAccessJti: (repo: { findByAccessJti(u: string, j: string): Promise<unknown> }) =>
+      repo.findByAccessJti(id, id),
+    markRotated: (repo: { markRotated(id: string, at: Date): Promise<unknown> }) => repo.markRotated(id, at),
+    revoke: [
+      (repo: { revoke(w: object, at: Date, except?: string): Promise<unknown> }) =>
+        repo.revoke({ familyId: id }, at),
+      (repo: { revoke(w: object, at: Date, except?: string): Promise<unknown> }) =>
+        repo.revoke({ userId: id }, at, '00000000-0000-4000-8000-000000000002'),
+    ],
+  },
+  EmailOutboxRepository: {
+    list: (repo: never) =>
+      (repo as BaseRepository<{ id: string }>).list({
+        page: 1,
+        per_page: 20,
+        filter: { to: 'a@b.example', status: 'pending', template: 'verify_email' },
+      }),
+    create: (repo: { create(e: object): Promise<unknown> }) =>
+      repo.create({
+        toAddress: 'a@b.example',
+        subject: 'S',
+        template: 'verify_email',
+        bodyText: 't',
+        bodyHtml: '<p>t</p>',
+      }),
+    claim: (repo: { claim(id: string): Promise<unknown> }) => repo.claim(id),
+    markSent: (repo: { markSent(id: string, at: Date): Promise<unknown> }) => repo.markSent(id, at),
+    markFailed: (repo: { markFailed(id: string, e: string, f: boolean): Promise<unknown> }) =>
+      repo.markFailed(id, 'smtp 451', false),
+  },
+  PointTransactionsRepository: {
+    list: (repo: never) =>
+      (repo as BaseRepository<{ id: string }>).list({
+        page: 1,
+        per_page: 20,
+        sort: '-amount',
+        filter: { transaction_type: 'earn', user_id: id },
+      }),
+    earnedSince: (repo: { earnedSince(u: string, since: Date): Promise<unknown> }) =>
+      repo.earnedSince(id, at),
+    earnedOn: (repo: { earnedOn(u: string, day: string): Promise<unknown> }) =>
+      repo.earnedOn(id, '2026-03-08'),
+    findByIdempotencyKey: (repo: { findByIdempotencyKey(k: string): Promise<unknown> }) =>
+      repo.findByIdempotencyKey('activity:1:v1'),
+    latest: (repo: { latest(u: string): Promise<unknown> }) => repo.latest(id),
+    append: (repo: { append(e: object): Promise<unknown> }, kit) =>
+      kit.inTransaction(() =>
+        repo.append({
+          userId: id,
+          transactionType: 'earn',
+          amount: 10,
+          balanceAfter: 10,
+          description: 'Steps',
+          idempotencyKey: 'activity:1:v1',
+          sequence: 1,
+          earnedOn: '2026-03-08',
+          referenceType: 'activity',
+          referenceId: id,
+        }),
+      ),
+  },
+  ActivitiesRepository: {
+    list: (repo: never) =>
+      (repo as BaseRepository<{ id: string }>).list({
+        page: 1,
+        per_page: 20,
+        sort: '-points_earned',
+        filter: { activity_type: 'steps', user_id: id, start_date: '2026-03-08', end_date: '2026-03-09' },
+      }),
+  },
+  DrawingsRepository: {
+    list: (repo: never) =>
+      (repo as BaseRepository<{ id: string }>).list({
+        page: 1,
+        per_page: 20,
+        filter: { status: 'open', drawing_type: 'daily' },
+      }),
+    countSponsors: (repo: { countSponsors(ids: string[]): Promise<unknown> }) => repo.countSponsors([id]),
+    createWithPrizes: (repo: { createWithPrizes(d: object, p: object[]): Promise<unknown> }, kit) =>
+      kit.inTransaction(() =>
+        repo.createWithPrizes(
+          {
+            drawingType: 'daily',
+            name: 'D',
+            ticketCostPoints: 10,
+            opensAt: at,
+            ticketSalesClose: at,
+            drawingTime: at,
+            eligibility: { states: ['NY'] },
+          },
+          [{ rank: 1, name: 'P', valueUsd: '10.00', fulfillmentType: 'digital' }],
+        ),
+      ),
+    saveWithPrizes: async (
+      repo: { get(id: string): Promise<object>; saveWithPrizes(d: object, p?: object[]): Promise<unknown> },
+      kit,
+    ) => {
+      const drawing = await repo.get(id);
+      return kit.inTransaction(() =>
+        repo.saveWithPrizes(drawing, [
+          { rank: 1, name: 'P', valueUsd: '10.00', fulfillmentType: 'physical' },
+        ]),
+      );
+    },
+  },
+  ReportsRepository: {
+    counts: (repo: { counts(): Promise<unknown> }) => repo.counts(),
+    integrity: (repo: { integrity(): Promise<unknown> }) => repo.integrity(),
+    countBy: (repo: { countBy(e: string, p: string): Promise<unknown> }) => repo.countBy('User', 'status'),
+    pointsSpent: (repo: { pointsSpent(): Promise<unknown> }) => repo.pointsSpent(),
+  },
+  DatabaseService: {
+    serverVersion: (db: { serverVersion(): Promise<unknown> }) => db.serverVersion(),
+    runMigrations: 'the migration tour runs every migration up (oracle-dialect.oracle-spec.ts)',
+    revertLastMigration: 'the migration tour reverts every migration (oracle-dialect.oracle-spec.ts)',
+    dropSchema: (db: { dropSchema(): Promise<unknown>; runMigrations(): Promise<unknown> }) =>
+      db.dropSchema().then(() => db.runMigrations()),
+  },
+  SeedService: {
+    seed: (seeder: { seed(o: object): Promise<unknown> }) =>
+      seeder.seed({ users: 3, activities: 2, drawings: 2, referenceTime: at }),
+    reset: 'dropSchema + runMigrations + seed, each toured on its own',
+    seedIfEmpty: (seeder: { seedIfEmpty(): Promise<unknown> }) => seeder.seedIfEmpty(),
+  },
+  UnitOfWork: {
+    run: (uow: UnitOfWork, { moduleRef }) =>
+      uow.run(() => moduleRef.get(DataContext).txHost.tx.query('SELECT 1 AS "one" FROM DUAL')),
+  },
+  ClockTimestampsSubscriber: {
+    beforeInsert: 'a TypeORM hook: runs on every insert of the tour',
+    beforeUpdate: 'a TypeORM hook: runs on every update of the tour',
+  },
+  DataContext: {},
+};
+
+/** Constructor parameter types that mean "this provider talks to the database". */
+const DATABASE_HANDLES: unknown[] = [DataSource, EntityManager, Repository, TransactionHost, DataContext];
+
+export interface TourTarget {
+  name: string;
+  instance: object;
+  methods: string[];
+}
+
+/** The data-access providers of the app's container, with their public methods (own and inherited). */
+export function tourTargets(moduleRef: TestingModule, sourceRoots = ['libs', 'apps']): TourTarget[] {
+  const declarations = classDeclarations(sourceRoots);
+  const targets = new Map<string, TourTarget>();
+  for (const module of moduleRef.get(ModulesContainer).values()) {
+    for (const wrapper of module.providers.values()) {
+      const type = wrapper.metatype as (new (...args: never[]) => object) | null;
+      const instance = wrapper.instance as object | null;
+      if (!type || typeof type !== 'function' || !instance || !declarations.has(type.name)) continue;
+      const params = (Reflect.getMetadata('design:paramtypes', type) ?? []) as unknown[];
+      const isDataAccess =
+        type.name.endsWith('Repository') ||
+        type.prototype instanceof BaseRepository ||
+        params.some((param) => DATABASE_HANDLES.includes(param));
+      if (isDataAccess)
+        targets.set(type.name, { name: type.name, instance, methods: publicMethods(type, declarations) });
+    }
+  }
+  return [...targets.values()].sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** The tour's calls for one target's method: its own entry, else the BaseRepository default. */
+export function entriesFor(target: TourTarget, method: string, tour = TOUR): TourEntry[] {
+  const own = tour[target.name]?.[method];
+  const inherited = target.instance instanceof BaseRepository ? BASE_REPOSITORY[method] : undefined;
+  const entry = own ?? inherited;
+  return entry === undefined ? [] : Array.isArray(entry) ? entry : [entry];
+}
+
+export function kitFor(standIn: OracleStandIn, moduleRef: TestingModule): TourKit {
+  const unitOfWork = moduleRef.get(UnitOfWork);
+  return { standIn, moduleRef, inTransaction: (work) => unitOfWork.run(work) };
+}
+
+type Members = Map<string, { hidden: Set<string>; base?: string }>;
+
+/** Class name → its private/protected/#private member names, from the TypeScript sources. */
+function classDeclarations(roots: string[]): Members {
+  const members: Members = new Map();
+  const visit = (dir: string) => {
+    for (const name of readdirSync(dir)) {
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) {
+        if (name !== 'node_modules' && name !== 'public') visit(path);
+      } else if (name.endsWith('.ts') && !/\.(spec|d)\.ts$/.test(name)) {
+        const source = ts.createSourceFile(path, readFileSync(path, 'utf8'), ts.ScriptTarget.Latest, false);
+        source.forEachChild((node) => {
+          if (!ts.isClassDeclaration(node) || !node.name) return;
+          const hidden = new Set<string>();
+          for (const member of node.members) {
+            const memberName =
+              member.name && (ts.isIdentifier(member.name) || ts.isPrivateIdentifier(member.name))
+                ? member.name.text
+                : undefined;
+            if (!memberName) continue;
+            const modifiers = ts.canHaveModifiers(member) ? (ts.getModifiers(member) ?? []) : [];
+            const nonPublic = modifiers.some(
+              (m) => m.kind === ts.SyntaxKind.PrivateKeyword || m.kind === ts.SyntaxKind.ProtectedKeyword,
+            );
+            if (
+              nonPublic ||
+              memberName.startsWith('#') ||
+              ts.isGetAccessor(member) ||
+              ts.isSetAccessor(member)
+            )
+              hidden.add(memberName);
+          }
+          members.set(node.name.text, { hidden });
+        });
+      }
+    }
+  };
+  for (const root of roots) visit(join(__dirname, '..', '..', root));
+  return members;
+}
+
+function publicMethods(type: new (...args: never[]) => object, declarations: Members): string[] {
+  const methods = new Set<string>();
+  const hidden = new Set<string>();
+  for (
+    let proto = type.prototype;
+    proto && proto !== Object.prototype;
+    proto = Object.getPrototypeOf(proto)
+  ) {
+    const declared = declarations.get(proto.constructor.name);
+    declared?.hidden.forEach((name) => hidden.add(name));
+    for (const name of Object.getOwnPropertyNames(proto)) {
+      const descriptor = Object.getOwnPropertyDescriptor(proto, name);
+      if (name !== 'constructor' && typeof descriptor?.value === 'function') methods.add(name);
+    }
+  }
+  return [...methods].filter((name) => !hidden.has(name)).sort();
+}
+
+/** Records which SQL texts were built with a pessimistic lock, so the checker can demand FOR UPDATE. */
+export function recordLockRequests(): { requested: Set<string>; restore(): void } {
+  const requested = new Set<string>();
+  const proto = SelectQueryBuilder.prototype;
+  const original = proto.getQueryAndParameters;
+  proto.getQueryAndParameters = function (this: SelectQueryBuilder<object>) {
+    const result = original.call(this);
+    if (this.expressionMap.lockMode?.startsWith('pessimistic')) requested.add(result[0]);
+    return result;
+  };
+  return { requested, restore: () => (proto.getQueryAndParameters = original) };
+}
