@@ -1,5 +1,6 @@
 /** Jest projects: `unit` (specs beside the code), `e2e` (real app over HTTP; SQLite in-memory,
- * or PostgreSQL with TEST_DB=postgres), `redis` (Bull on real Redis), `browser` (headless Chromium). */
+ * or PostgreSQL with TEST_DB=postgres), `redis` (Bull on real Redis), `browser` (headless Chromium),
+ * `oracle` (every query through TypeORM's Oracle dialect, checked without a server). */
 const { pathsToModuleNameMapper } = require('ts-jest');
 const { compilerOptions } = require('./tsconfig.json');
 
@@ -18,6 +19,9 @@ const ESM_PACKAGES = [
   'peek-readable',
   'uint8array-extras',
   '@tokenizer',
+  // The PL/SQL grammar of the Oracle dialect check (test/oracle).
+  'dt-sql-parser',
+  'antlr4-c3',
 ];
 
 const shared = {
@@ -53,5 +57,12 @@ module.exports = {
     },
     { ...shared, displayName: 'redis', testMatch: ['<rootDir>/test/**/*.redis-spec.ts'] },
     { ...shared, displayName: 'browser', testMatch: ['<rootDir>/test/**/*.browser-spec.ts'] },
+    {
+      // The Oracle dialect tour (docs/oracle.md): DB_TYPE=oracle before entities load, no database server.
+      ...shared,
+      displayName: 'oracle',
+      testMatch: ['<rootDir>/test/oracle/**/*.oracle-spec.ts'],
+      setupFiles: ['<rootDir>/test/oracle/setup-env.ts'],
+    },
   ],
 };
