@@ -77,7 +77,10 @@ export class AdminEmailsController {
   @Get()
   @ApiEndpoint('List the emails the app wrote (development mailbox)', {
     description: 'Every outbox email, newest first; not available in production.',
-    errors: { 404: 'Resource not found', 422: 'filter.template must be one of the following values: …' },
+    errors: {
+      404: 'Resource not found',
+      422: 'template must be one of the following values: verification, welcome, password_reset',
+    },
   })
   @ApiOkResponse({
     description: 'A page of outbox emails, newest first',

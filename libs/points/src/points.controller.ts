@@ -22,7 +22,10 @@ export class PointsController {
   @ApiEndpoint('List point transactions', {
     description:
       "The caller's ledger, newest first; admins see any user's with `filter[user_id]`, or everyone's.",
-    errors: { 403: 'Insufficient permissions', 422: 'Unknown filter or sort field, bad paging' },
+    errors: {
+      403: 'Insufficient permissions',
+      422: ['page must not be less than 1', 'property nope should not exist'],
+    },
   })
   @ApiOkResponse({
     description: "The caller's ledger, newest first (admins: any user's via filter[user_id], or everyone's)",

@@ -24,7 +24,7 @@ export class SeedingController {
   @HttpCode(200)
   @ApiEndpoint('Add the demo dataset', {
     description: 'Another batch when data already exists. Not available in production (404).',
-    errors: { 422: 'users must not be greater than 1000' },
+    errors: { 422: 'users must not be greater than 5000' },
   })
   @ApiOkResponse({ type: SeedResponseDto, example: SEED_RESPONSE_EXAMPLE })
   async seedDemoData(@Body() body: SeedRequestDto = {}): Promise<SeedResponseDto> {
@@ -37,7 +37,7 @@ export class SeedingController {
     description:
       'Drops every table, re-runs the migrations and seeds. Tokens issued before stop matching users. ' +
       'Not available in production (404).',
-    errors: { 422: 'users must not be greater than 1000' },
+    errors: { 422: 'users must not be greater than 5000' },
   })
   @ApiOkResponse({ type: SeedResponseDto, example: SEED_RESPONSE_EXAMPLE })
   async resetDatabase(@Body() body: SeedRequestDto = {}): Promise<SeedResponseDto> {

@@ -16,7 +16,7 @@ export class AdminUsersController {
   @Get()
   @ApiEndpoint('List users (admin path)', {
     description: 'Same list as GET /users.',
-    errors: { 422: 'Unknown filter or sort field, bad paging' },
+    errors: { 422: ['page must not be less than 1', 'property nope should not exist'] },
   })
   @ApiOkResponse({ description: 'Same list as GET /users', example: USER_PAGE_EXAMPLE })
   async adminListUsers(@Query() query: ListUsersQueryDto): Promise<Page<UserResponseDto>> {

@@ -35,7 +35,9 @@ export class UsersController {
 
   @Get()
   @Roles('admin')
-  @ApiEndpoint('List users', { errors: { 422: 'Unknown filter or sort field, bad paging' } })
+  @ApiEndpoint('List users', {
+    errors: { 422: ['page must not be less than 1', 'property nope should not exist'] },
+  })
   @ApiOkResponse({ description: 'A page of users with their profiles', example: USER_PAGE_EXAMPLE })
   async listUsers(@Query() query: ListUsersQueryDto): Promise<Page<UserResponseDto>> {
     return mapPage(await this.users.list(query), (user) => toUserResponse(user));
@@ -69,7 +71,10 @@ export class UsersController {
   @Roles('admin')
   @ApiEndpoint('Create a user', {
     description: 'Created active, with the email verified.',
-    errors: { 409: 'Email already registered', 422: 'email must be an email' },
+    errors: {
+      409: 'Email already registered',
+      422: ['email must be an email', 'Invalid fields: email, password'],
+    },
   })
   @ApiCreatedResponse({
     description: 'Created (active, email verified)',

@@ -60,6 +60,9 @@ export class ProblemDetailsDto {
   errors?: FieldErrorDto[];
 }
 
+/** The field a class-validator message names: `email must be …`, `property nope should not exist`. */
+const fieldOf = (message: string) => /^property (\S+)/.exec(message)?.[1] ?? message.split(' ')[0];
+
 const markdownList = (details: string[]) => details.map((detail) => `\`${detail}\``).join(' / ');
 
 /** One error response with a problem+json example (`instance`: see completeOpenApiDocument). */
@@ -71,7 +74,7 @@ export const ApiProblem = (status: ApiErrorStatus, details: string | string[]) =
     status,
     detail: all[0],
     instance: '',
-    ...(status === 422 ? { errors: [{ field: 'email', message: 'email must be an email' }] } : {}),
+    ...(status === 422 ? { errors: [{ field: fieldOf(all[0]), message: all[0] }] } : {}),
   };
   return applyDecorators(
     ApiExtraModels(ProblemDetailsDto),
