@@ -1,6 +1,6 @@
-import { MigrationInterface, QueryRunner, TableColumn } from 'typeorm';
+import { MigrationInterface, QueryRunner } from 'typeorm';
 import { DbType } from '@fittrack/core';
-import { schemaBuilder } from './schema-builder';
+import { addColumns, dropColumns, schemaBuilder } from './schema-builder';
 
 /**
  * The ledger's per-user sequence (1, 2, 3, … with `balance_after` chaining along it) and the day an
@@ -12,9 +12,9 @@ export class LedgerSequence1764050000000 implements MigrationInterface {
   async up(queryRunner: QueryRunner): Promise<void> {
     const type = queryRunner.connection.options.type;
     const s = schemaBuilder((type === 'postgres' || type === 'oracle' ? type : 'sqlite') as DbType);
-    await queryRunner.addColumns('point_transactions', [
-      new TableColumn(s.int('sequence', { default: 0 })),
-      new TableColumn(s.varchar('earned_on', 10, { isNullable: true })),
+    await addColumns(queryRunner, 'point_transactions', [
+      s.int('sequence', { default: 0 }),
+      s.varchar('earned_on', 10, { isNullable: true }),
     ]);
     // Quoted identifiers: the same statement on SQLite, PostgreSQL and Oracle.
     await queryRunner.query(
@@ -32,6 +32,6 @@ export class LedgerSequence1764050000000 implements MigrationInterface {
   async down(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.dropIndex('point_transactions', 'ix_point_transactions_earned_on');
     await queryRunner.dropIndex('point_transactions', 'uq_point_transactions_sequence');
-    await queryRunner.dropColumns('point_transactions', ['earned_on', 'sequence']);
+    await dropColumns(queryRunner, 'point_transactions', ['earned_on', 'sequence']);
   }
 }

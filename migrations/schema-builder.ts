@@ -1,4 +1,11 @@
-import { TableCheck, TableColumnOptions, TableForeignKey, TableIndex } from 'typeorm';
+import {
+  QueryRunner,
+  TableCheck,
+  TableColumn,
+  TableColumnOptions,
+  TableForeignKey,
+  TableIndex,
+} from 'typeorm';
 import { columnTypes, DbType } from '@fittrack/core';
 
 type OnDelete = 'CASCADE' | 'RESTRICT' | 'SET NULL';
@@ -85,3 +92,36 @@ export function schemaBuilder(db: DbType) {
     check: (name: string, expression: string) => new TableCheck({ name, expression }),
   };
 }
+
+/** The columns' SQL as TypeORM's SQLite runner writes it in CREATE TABLE (a protected method it has). */
+type SqliteColumnSql = { buildCreateColumnSql(column: TableColumn, skipPrimary: boolean): string };
+
+/**
+ * Adds columns to an existing table. On SQLite, TypeORM rebuilds the table to add or drop a column, and
+ * with foreign keys on, dropping the old copy fails as soon as another table's rows reference it; SQLite's
+ * own ALTER TABLE … ADD/DROP COLUMN changes it in place instead.
+ */
+export async function addColumns(
+  runner: QueryRunner,
+  table: string,
+  columns: TableColumnOptions[],
+): Promise<void> {
+  if (!isSqlite(runner))
+    return runner.addColumns(
+      table,
+      columns.map((column) => new TableColumn(column)),
+    );
+  for (const column of columns) {
+    const sql = (runner as unknown as SqliteColumnSql).buildCreateColumnSql(new TableColumn(column), true);
+    await runner.query(`ALTER TABLE "${table}" ADD COLUMN ${sql}`);
+  }
+}
+
+/** Drops columns (their indexes first); in place on SQLite, as `addColumns` explains. */
+export async function dropColumns(runner: QueryRunner, table: string, columns: string[]): Promise<void> {
+  if (!isSqlite(runner)) return runner.dropColumns(table, columns);
+  for (const column of columns) await runner.query(`ALTER TABLE "${table}" DROP COLUMN "${column}"`);
+}
+
+const isSqlite = (runner: QueryRunner) =>
+  ['sqlite', 'better-sqlite3'].includes(runner.connection.options.type);
