@@ -2,6 +2,7 @@ import { InitialSchema1763800000000 } from './1763800000000-initial-schema';
 import { ListIndexes1763900000000 } from './1763900000000-list-indexes';
 import { DeniedAccessTokens1764000000000 } from './1764000000000-denied-access-tokens';
 import { LedgerSequence1764050000000 } from './1764050000000-ledger-sequence';
+import { ActivityEngine1764100000000 } from './1764100000000-activity-engine';
 
 /** Every migration, in order. The app and the CLI pass this list to the one DataSource. */
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   ListIndexes1763900000000,
   DeniedAccessTokens1764000000000,
   LedgerSequence1764050000000,
+  ActivityEngine1764100000000,
 ];

@@ -16,6 +16,7 @@ import {
   ListActivitiesQueryDto,
   toActivityResponse,
 } from './dto/activities.dto';
+import { ACTIVITY_SUMMARY_EXAMPLE, ActivitySummaryDto } from './dto/activity-summary.dto';
 
 @ApiTags('activities')
 @ApiBearerAuth('bearer')
@@ -27,7 +28,7 @@ export class ActivitiesController {
   @Get()
   @ApiEndpoint('List activities', {
     description: "The caller's own; admins see everyone's, or one user's with `filter[user_id]`.",
-    errors: { 422: 'Unknown filter or sort field, bad date or paging' },
+    errors: { 422: ['page must not be less than 1', 'property nope should not exist'] },
   })
   @ApiOkResponse({
     description:
@@ -39,6 +40,19 @@ export class ActivitiesController {
     @CurrentUser() principal: Principal,
   ): Promise<Page<ActivityResponseDto>> {
     return mapPage(await this.activities.list(query, principal), toActivityResponse);
+  }
+
+  // Before `:id`, which would otherwise take `summary` for an id.
+  @Get('summary')
+  @ApiEndpoint("Summarise the caller's activity", {
+    description:
+      'Today, this week (from Monday) and this month, by the day each record counts for (the profile zone, ' +
+      'else the competition zone): steps, active minutes, workouts, points earned, what the daily cap ' +
+      'still allows, and the streak of consecutive earning days ending today or yesterday.',
+  })
+  @ApiOkResponse({ type: ActivitySummaryDto, example: ACTIVITY_SUMMARY_EXAMPLE })
+  async getActivitySummary(@CurrentUser() principal: Principal): Promise<ActivitySummaryDto> {
+    return this.activities.summary(principal);
   }
 
   @Get(':id')

@@ -1,14 +1,25 @@
 import { Injectable } from '@nestjs/common';
+import { In } from 'typeorm';
 import {
   addDays,
   type AppConfig,
   BaseRepository,
+  chunk,
   DataContext,
   InjectConfig,
   LIST_ALIAS,
   startOfDayIn,
 } from '@fittrack/core';
 import { Activity } from './entities/activity.entity';
+import { TrackerConnection } from './entities/tracker-connection.entity';
+
+/** What the engine needs to know about the owner of a record. */
+export interface OwnerFacts {
+  timeZone: string | null;
+  tierCode: string | null;
+}
+
+export type ConnectionFacts = Pick<TrackerConnection, 'id' | 'provider' | 'isPrimary' | 'createdAt'>;
 
 /** Activities; date filters are whole calendar days in the competition time zone. */
 @Injectable()
@@ -30,5 +41,81 @@ export class ActivitiesRepository extends BaseRepository<Activity> {
       sorts: { start_time: 'startTime', created_at: 'createdAt', points_earned: 'pointsEarned' },
       defaultSort: '-start_time',
     });
+  }
+
+  /** The profile's time zone and tier (null for a user without a profile, e.g. an admin). */
+  async ownerFacts(userId: string): Promise<OwnerFacts> {
+    const row = await this.manager
+      .createQueryBuilder()
+      .select(['p.timezone AS "timezone"', 'p.tier_code AS "tier_code"'])
+      .from('profiles', 'p')
+      .where('p.user_id = :userId', { userId })
+      .getRawOne<{ timezone: string | null; tier_code: string | null }>();
+    return { timeZone: row?.timezone ?? null, tierCode: row?.tier_code ?? null };
+  }
+
+  /** The user's live tracker connections. */
+  connectionsOf(userId: string): Promise<ConnectionFacts[]> {
+    return this.manager.getRepository(TrackerConnection).find({
+      select: { id: true, provider: true, isPrimary: true, createdAt: true },
+      where: { userId },
+    });
+  }
+
+  /** The user's stored records with these external ids (any provider: the caller matches the provider). */
+  async findByExternalIds(userId: string, externalIds: string[]): Promise<Activity[]> {
+    const rows: Activity[] = [];
+    for (const ids of chunk([...new Set(externalIds)])) {
+      rows.push(...(await this.repository.findBy({ userId, externalId: In(ids) })));
+    }
+    return rows;
+  }
+
+  /** Every record of the user's days (withdrawn and duplicates too: the day is recomputed from all). */
+  async findByDays(userId: string, days: string[]): Promise<Activity[]> {
+    const rows: Activity[] = [];
+    for (const part of chunk([...new Set(days)])) {
+      rows.push(...(await this.repository.findBy({ userId, day: In(part) })));
+    }
+    return rows;
+  }
+
+  /** The user's records of the days `from`..`to` (inclusive), for summaries. */
+  findBetweenDays(userId: string, from: string, to: string): Promise<Activity[]> {
+    return this.repository
+      .createQueryBuilder('a')
+      .where('a.userId = :userId AND a.day >= :from AND a.day <= :to', { userId, from, to })
+      .getMany();
+  }
+
+  /** Days up to `today` on which the user earned points, newest first (at most `limit`). */
+  async earningDays(userId: string, today: string, limit: number): Promise<string[]> {
+    const rows = await this.repository
+      .createQueryBuilder('a')
+      .select('a.day', 'day')
+      .where('a.userId = :userId AND a.day <= :today', { userId, today })
+      .groupBy('a.day')
+      .having('SUM(a.pointsEarned) > 0')
+      .orderBy('a.day', 'DESC')
+      .limit(limit)
+      .getRawMany<{ day: string }>();
+    return rows.map((row) => row.day);
+  }
+
+  /** New records in multi-row INSERTs; ids and timestamps come with the rows. */
+  async insertMany(rows: Partial<Activity>[]): Promise<void> {
+    for (const part of chunk(rows, 100)) {
+      await this.repository.createQueryBuilder().insert().values(part).updateEntity(false).execute();
+    }
+  }
+
+  /** One UPDATE of the given columns (no read first); `updatedAt` from the clock. */
+  async patch(id: string, patch: Partial<Activity>): Promise<void> {
+    await this.repository
+      .createQueryBuilder()
+      .update()
+      .set({ ...patch, updatedAt: this.data.clock.now() } as never)
+      .where('id = :id', { id })
+      .execute();
   }
 }

@@ -1,4 +1,10 @@
-import { type Caller, type Principal, SYSTEM_PRINCIPAL, UnauthorizedError } from '@fittrack/core';
+import {
+  type AppConfig,
+  type Caller,
+  type Principal,
+  SYSTEM_PRINCIPAL,
+  UnauthorizedError,
+} from '@fittrack/core';
 import type { ActivitiesRepository } from './activities.repository';
 import { ActivitiesService } from './activities.service';
 import type { ListActivitiesQueryDto } from './dto/activities.dto';
@@ -13,7 +19,11 @@ describe('ActivitiesService access', () => {
 
   beforeEach(() => {
     repository = { list: jest.fn().mockResolvedValue(page), get: jest.fn().mockResolvedValue(activity) };
-    service = new ActivitiesService(repository as unknown as ActivitiesRepository);
+    service = new ActivitiesService(
+      repository as unknown as ActivitiesRepository,
+      { now: () => new Date('2026-01-16T15:00:00Z') },
+      { competitionTimeZone: 'America/New_York' } as AppConfig,
+    );
   });
 
   it('the system principal, passed on purpose, reads anyone’s activities', async () => {

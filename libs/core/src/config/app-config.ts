@@ -141,6 +141,18 @@ export function parseConfig(env: Env) {
     queuePrefix: read.string('QUEUE_PREFIX', 'fittrack'),
     competitionTimeZone: read.timeZone('COMPETITION_TZ', 'America/New_York'),
     excludedStates: read.list('SWEEPSTAKES_EXCLUDED_STATES', 'NY,FL,RI'),
+    /** The points engine's configurable limits (defaults: domain-rules.md, Points). */
+    points: {
+      revisionDays: read.int('POINTS_REVISION_DAYS', 7, 0, 365),
+      /** When a record is held for review (points-rules PlausibilityThresholds). */
+      plausibility: {
+        maxStepsPerDay: read.int('POINTS_MAX_STEPS_PER_DAY', 60_000, 1, 10_000_000),
+        maxStepsPerMinute: read.int('POINTS_MAX_STEPS_PER_MINUTE', 220, 1, 100_000),
+        cadenceMinWorkoutMinutes: read.int('POINTS_CADENCE_MIN_WORKOUT_MINUTES', 10, 1, 1440),
+        maxWorkoutMinutes: read.int('POINTS_MAX_WORKOUT_MINUTES', 720, 1, 10_080),
+        maxActiveMinutesPerDay: read.int('POINTS_MAX_ACTIVE_MINUTES_PER_DAY', 960, 1, 1440),
+      },
+    },
     admin: {
       email: read.string('ADMIN_EMAIL', DEFAULT_ADMIN_EMAIL).toLowerCase(),
       password: read.string('ADMIN_PASSWORD', DEFAULT_ADMIN_PASSWORD),

@@ -1,0 +1,428 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import {
+  type AppConfig,
+  calendarDateIn,
+  Clock,
+  currentDbType,
+  InjectConfig,
+  UnitOfWork,
+  UnprocessableError,
+} from '@fittrack/core';
+import {
+  DAILY_CAP_NOTE,
+  type DayRecord,
+  dayIsOpen,
+  type DayZones,
+  implausibleReasons,
+  type IntensityMinutes,
+  LedgerService,
+  multiplierFor,
+  noPayReason,
+  payDay,
+  paymentsFor,
+  recordDay,
+  type RecordType,
+  userDay,
+} from '@fittrack/points';
+import { ActivitiesRepository, type ConnectionFacts } from './activities.repository';
+import { ActivityFlagsRepository } from './activity-flags.repository';
+import type { Activity, ActivityMetrics, Intensity } from './entities/activity.entity';
+import type { Provider } from './entities/tracker-connection.entity';
+
+/** One record as a tracker integration (Terra) hands it over, already normalised. */
+export interface NormalisedRecord {
+  userId: string;
+  provider: Provider;
+  type: RecordType;
+  /** Terra's summary_id for a workout; day totals may leave it out and give `localDate` instead. */
+  externalId?: string | null;
+  /** A day total's own date (YYYY-MM-DD): it runs local midnight to midnight. */
+  localDate?: string | null;
+  startTime: Date;
+  endTime: Date;
+  /** The UTC offset of the tracker's start time, when it gave one. */
+  utcOffsetMinutes?: number | null;
+  /** Workouts: their length and intensity (light when missing). */
+  durationMinutes?: number;
+  intensity?: Intensity | null;
+  /** Day totals: the day's steps and minutes per intensity so far. */
+  steps?: number;
+  minutes?: Partial<IntensityMinutes>;
+  /** Anything else the tracker reported (calories, heart rate, workout name, …), kept as it came. */
+  metrics?: ActivityMetrics;
+  /** Terra upload_type: manual entries earn 0, `delete` withdraws the record. */
+  uploadType: 'automatic' | 'manual' | 'delete';
+  /** Terra's anti-cheat signal; anything but 0 holds the record for review. */
+  cheatDetection?: number | null;
+}
+
+export interface IngestResult {
+  /** New records. */
+  stored: number;
+  /** Revised or withdrawn records. */
+  updated: number;
+  /** Replays of data already stored (and withdrawals of records never stored). */
+  unchanged: number;
+  /** Records newly held for an admin's review. */
+  flagged: number;
+  /** Net points posted to the ledger. */
+  paid: number;
+}
+
+/** Users whose records are stored and paid at once on PostgreSQL/Oracle (SQLite units run one at a time). */
+const PARALLEL_USERS = 4;
+
+const WHAT: Record<RecordType, string> = {
+  steps: 'Steps',
+  active_minutes: 'Active minutes',
+  workout: 'Workout',
+};
+
+/** The columns a record's data sets: two deliveries are the same data when these are equal. */
+type Figures = Pick<
+  Activity,
+  | 'activityType'
+  | 'startTime'
+  | 'endTime'
+  | 'durationMinutes'
+  | 'intensity'
+  | 'metrics'
+  | 'localDate'
+  | 'utcOffsetMinutes'
+  | 'uploadSource'
+>;
+
+/**
+ * Stores normalised tracker records and pays them by the points rules (libs/points rules): per user, in
+ * one unit of work holding the user's ledger lock, it upserts the records idempotently by (user,
+ * provider, external id), holds implausible ones for review, marks non-primary duplicates, then
+ * recomputes every touched day from all its records and posts the difference from what each record has
+ * been paid. Revisions, replays, late primaries and out-of-order delivery all reduce to that recompute.
+ */
+@Injectable()
+export class IngestionService {
+  constructor(
+    private readonly activities: ActivitiesRepository,
+    private readonly flags: ActivityFlagsRepository,
+    private readonly ledger: LedgerService,
+    private readonly unitOfWork: UnitOfWork,
+    private readonly clock: Clock,
+    @InjectConfig() private readonly config: AppConfig,
+  ) {}
+
+  async ingest(records: readonly NormalisedRecord[]): Promise<IngestResult> {
+    const byUser = new Map<string, NormalisedRecord[]>();
+    for (const record of records) {
+      const list = byUser.get(record.userId) ?? [];
+      list.push(record);
+      byUser.set(record.userId, list);
+    }
+    const total: IngestResult = { stored: 0, updated: 0, unchanged: 0, flagged: 0, paid: 0 };
+    const queue = [...byUser];
+    const worker = async () => {
+      for (let next = queue.shift(); next; next = queue.shift()) {
+        const result = await this.unitOfWork.run(() => this.ingestForUser(next![0], next![1]));
+        for (const key of Object.keys(total) as (keyof IngestResult)[]) total[key] += result[key];
+      }
+    };
+    const workers = currentDbType() === 'sqlite' ? 1 : PARALLEL_USERS;
+    await Promise.all(Array.from({ length: Math.min(workers, queue.length) }, worker));
+    return total;
+  }
+
+  /**
+   * Recomputes and pays the user's days (an admin's decision on a held record). Joins the caller's unit
+   * of work; closed days are left as they are.
+   */
+  async recomputeDays(userId: string, days: string[]): Promise<number> {
+    return this.unitOfWork.run(async () => {
+      await this.ledger.lockUser(userId);
+      const context = await this.contextOf(userId);
+      return this.payDays(userId, await this.activities.findByDays(userId, days), new Set(days), context);
+    });
+  }
+
+  private async ingestForUser(userId: string, records: NormalisedRecord[]): Promise<IngestResult> {
+    const result: IngestResult = { stored: 0, updated: 0, unchanged: 0, flagged: 0, paid: 0 };
+    // The ledger lock first: everything read below is what the day is paid from.
+    await this.ledger.lockUser(userId);
+    const context = await this.contextOf(userId);
+    const now = this.clock.now();
+    const stored = new Map(
+      (await this.activities.findByExternalIds(userId, records.map(externalIdOf))).map((row) => [
+        `${row.provider}|${row.externalId}`,
+        row,
+      ]),
+    );
+    const touchedDays = new Set<string>();
+    const inserts: Partial<Activity>[] = [];
+    const patches = new Map<string, Partial<Activity>>();
+    const newFlags: { activityId: string; reasons: { code: string; detail: string }[] }[] = [];
+
+    for (const record of records) {
+      const externalId = externalIdOf(record);
+      const key = `${record.provider}|${externalId}`;
+      const previous = stored.get(key);
+      if (record.uploadType === 'delete') {
+        if (!previous || previous.isWithdrawn) result.unchanged++;
+        else {
+          previous.isWithdrawn = true;
+          patches.set(previous.id, { ...patches.get(previous.id), isWithdrawn: true });
+          touchedDays.add(previous.day);
+          result.updated++;
+        }
+        continue;
+      }
+      const figures = figuresOf(record);
+      const day = recordDay(
+        {
+          type: record.type,
+          startTime: record.startTime,
+          localDate: record.localDate,
+          utcOffsetMinutes: record.utcOffsetMinutes,
+        },
+        context.zones,
+      );
+      const reasons = implausibleReasons(
+        {
+          type: record.type,
+          steps: record.steps,
+          durationMinutes: record.durationMinutes,
+          minutes: record.minutes,
+          cheatDetection: record.cheatDetection,
+        },
+        this.config.points.plausibility,
+      );
+      if (!previous) {
+        const row = {
+          id: randomUUID(),
+          userId,
+          connectionId: context.connections.get(record.provider)?.id ?? null,
+          provider: record.provider,
+          externalId,
+          ...figures,
+          day,
+          multiplierPct: Math.round(multiplierFor(context.tierCode) * 100),
+          reviewStatus: reasons.length ? ('pending' as const) : ('none' as const),
+          isWithdrawn: false,
+          isDuplicate: false,
+          pointsEarned: 0,
+          payments: 0,
+          processedAt: now,
+          createdAt: now,
+          updatedAt: now,
+        };
+        inserts.push(row);
+        stored.set(key, row as Activity);
+        if (reasons.length) newFlags.push({ activityId: row.id, reasons });
+        touchedDays.add(day);
+        result.stored++;
+        continue;
+      }
+      if (!previous.isWithdrawn && sameFigures(previous, figures)) {
+        result.unchanged++;
+        continue;
+      }
+      // A revision: new figures, the same multiplier; a record never held before is held when it now
+      // looks implausible (one that was held stays with its admin's decision).
+      const patch: Partial<Activity> = { ...figures, day, isWithdrawn: false, processedAt: now };
+      if (reasons.length && previous.reviewStatus === 'none') {
+        patch.reviewStatus = 'pending';
+        newFlags.push({ activityId: previous.id, reasons });
+      }
+      touchedDays.add(previous.day);
+      touchedDays.add(day);
+      Object.assign(previous, patch);
+      patches.set(previous.id, { ...patches.get(previous.id), ...patch });
+      result.updated++;
+    }
+
+    await this.activities.insertMany(inserts);
+    for (const [id, patch] of patches) await this.activities.patch(id, patch);
+    // Only a record never held before is flagged, so each activity has at most one flag.
+    for (const flag of newFlags) await this.flags.create({ ...flag, userId, status: 'open' });
+    result.flagged = newFlags.length;
+    if (touchedDays.size) {
+      const rows = await this.activities.findByDays(userId, [...touchedDays]);
+      result.paid = await this.payDays(userId, rows, touchedDays, context);
+    }
+    return result;
+  }
+
+  private async contextOf(userId: string): Promise<UserContext> {
+    const [owner, connections] = await Promise.all([
+      this.activities.ownerFacts(userId),
+      this.activities.connectionsOf(userId),
+    ]);
+    const zones: DayZones = {
+      profileTimeZone: owner.timeZone,
+      competitionTimeZone: this.config.competitionTimeZone,
+    };
+    return {
+      zones,
+      tierCode: owner.tierCode,
+      connections: new Map(connections.map((c) => [c.provider, c])),
+      primary: connections.find((c) => c.isPrimary)?.provider ?? null,
+      connectedOn: new Map(connections.map((c) => [c.provider, userDay(c.createdAt, zones)])),
+    };
+  }
+
+  /**
+   * Marks duplicates, then recomputes each open day of `days` from all of `rows` (the days' records) and
+   * posts what changed. Returns the net points posted.
+   */
+  private async payDays(
+    userId: string,
+    rows: Activity[],
+    days: Set<string>,
+    context: UserContext,
+  ): Promise<number> {
+    const today = calendarDateIn(this.clock.now(), this.config.competitionTimeZone);
+    let paid = 0;
+    for (const day of [...days].sort()) {
+      if (!dayIsOpen(day, today, this.config.points.revisionDays)) continue;
+      const dayRows = rows.filter((row) => row.day === day);
+      for (const row of dayRows) {
+        const duplicate = isDuplicate(row, dayRows, context.primary);
+        if (duplicate !== Boolean(row.isDuplicate)) {
+          row.isDuplicate = duplicate;
+          await this.activities.patch(row.id, { isDuplicate: duplicate });
+        }
+      }
+      const pay = payDay(dayRows.map((row) => toDayRecord(row, context)));
+      const payments = paymentsFor(pay, new Map(dayRows.map((row) => [row.id, row.pointsEarned])));
+      const byId = new Map(dayRows.map((row) => [row.id, row]));
+      for (const payment of payments) {
+        const row = byId.get(payment.recordId)!;
+        row.payments += 1;
+        const what = `${WHAT[row.activityType]} on ${day}`;
+        const { entry } = await this.ledger.post({
+          userId,
+          type: payment.type,
+          amount: payment.amount,
+          reference: { type: 'activity', id: row.id },
+          description: payment.note === DAILY_CAP_NOTE ? `${what}: ${DAILY_CAP_NOTE}` : what,
+          idempotencyKey: `activity:${row.id}:${row.payments}`,
+          earnedOn: day,
+          // The user may have spent what a correction takes back: take what is left, never below 0.
+          clampToBalance: payment.amount < 0,
+        });
+        const posted = entry?.amount ?? 0;
+        row.pointsEarned += posted;
+        paid += posted;
+        await this.activities.patch(row.id, { pointsEarned: row.pointsEarned, payments: row.payments });
+      }
+    }
+    return paid;
+  }
+}
+
+interface UserContext {
+  zones: DayZones;
+  tierCode: string | null;
+  connections: Map<Provider, ConnectionFacts>;
+  /** The provider of the user's primary tracker, if one is primary. */
+  primary: Provider | null;
+  /** The day each provider was connected, in the user's zone. */
+  connectedOn: Map<Provider, string>;
+}
+
+function externalIdOf(record: NormalisedRecord): string {
+  if (record.externalId) return record.externalId;
+  if (record.type !== 'workout' && record.localDate) return `daily:${record.localDate}:${record.type}`;
+  throw new UnprocessableError('A workout needs its external id; a day total its external id or local date');
+}
+
+/** The stored columns a delivery sets; the figures the engine pays by go into `metrics`. */
+function figuresOf(record: NormalisedRecord): Figures {
+  const minutes = record.minutes ?? {};
+  const metrics: ActivityMetrics = { ...record.metrics };
+  if (record.steps !== undefined) metrics.steps = record.steps;
+  if (record.type !== 'workout') {
+    metrics.light_minutes = minutes.light ?? 0;
+    metrics.moderate_minutes = minutes.moderate ?? 0;
+    metrics.vigorous_minutes = minutes.vigorous ?? 0;
+    metrics.active_minutes = metrics.light_minutes + metrics.moderate_minutes + metrics.vigorous_minutes;
+  }
+  if (record.cheatDetection !== undefined && record.cheatDetection !== null) {
+    metrics.cheat_detection = record.cheatDetection;
+  }
+  const duration =
+    record.durationMinutes ?? Math.round((record.endTime.getTime() - record.startTime.getTime()) / 60_000);
+  return {
+    activityType: record.type,
+    startTime: record.startTime,
+    endTime: record.endTime,
+    durationMinutes: Math.max(0, Math.floor(duration)),
+    intensity: record.type === 'workout' ? (record.intensity ?? null) : null,
+    metrics,
+    localDate: record.localDate ?? null,
+    utcOffsetMinutes: record.utcOffsetMinutes ?? null,
+    uploadSource: record.uploadType === 'manual' ? 'manual' : 'automatic',
+  };
+}
+
+function sameFigures(row: Activity, figures: Figures): boolean {
+  return (
+    row.activityType === figures.activityType &&
+    new Date(row.startTime).getTime() === figures.startTime.getTime() &&
+    new Date(row.endTime).getTime() === figures.endTime.getTime() &&
+    row.durationMinutes === figures.durationMinutes &&
+    (row.intensity ?? null) === figures.intensity &&
+    (row.localDate ?? null) === figures.localDate &&
+    (row.utcOffsetMinutes ?? null) === figures.utcOffsetMinutes &&
+    row.uploadSource === figures.uploadSource &&
+    canonical(row.metrics) === canonical(figures.metrics)
+  );
+}
+
+/** JSON with sorted keys: databases may return a JSON document's keys in another order. */
+const canonical = (value: object): string =>
+  JSON.stringify(
+    Object.fromEntries(Object.entries(value ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
+  );
+
+/**
+ * A non-primary tracker's record is a duplicate while a primary tracker's record of the same type
+ * overlaps it in time (same day). A user without a primary tracker has no duplicates.
+ */
+function isDuplicate(row: Activity, dayRows: Activity[], primary: Provider | null): boolean {
+  if (!primary || row.provider === primary || row.isWithdrawn) return false;
+  const start = new Date(row.startTime).getTime();
+  const end = new Date(row.endTime).getTime();
+  return dayRows.some(
+    (other) =>
+      other.provider === primary &&
+      !other.isWithdrawn &&
+      other.activityType === row.activityType &&
+      new Date(other.startTime).getTime() < end &&
+      start < new Date(other.endTime).getTime(),
+  );
+}
+
+function toDayRecord(row: Activity, context: UserContext): DayRecord {
+  const metrics = row.metrics ?? {};
+  return {
+    id: row.id,
+    type: row.activityType,
+    startTime: new Date(row.startTime),
+    durationMinutes: row.durationMinutes,
+    intensity: row.intensity,
+    steps: Number(metrics.steps ?? 0),
+    minutes: {
+      light: Number(metrics.light_minutes ?? 0),
+      moderate: Number(metrics.moderate_minutes ?? 0),
+      vigorous: Number(metrics.vigorous_minutes ?? 0),
+    },
+    multiplier: row.multiplierPct / 100,
+    noPay: noPayReason({
+      day: row.day,
+      connectedOn: context.connectedOn.get(row.provider) ?? null,
+      manual: row.uploadSource === 'manual',
+      review: row.reviewStatus,
+      duplicate: Boolean(row.isDuplicate),
+      withdrawn: Boolean(row.isWithdrawn),
+    }),
+  };
+}
