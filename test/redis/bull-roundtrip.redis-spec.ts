@@ -134,9 +134,8 @@ describe('Bull on Redis: the API enqueues, the worker process consumes', () => {
     process.env.REDIS_URL = `redis://127.0.0.1:${(silent.address() as AddressInfo).port}`;
     const broken = await createTestApp();
     try {
-      const started = Date.now();
+      // A ping without its bound would hang here until the test's timeout fails it; no stopwatch needed.
       const res = await broken.http().get('/health/ready').expect(503);
-      expect(Date.now() - started).toBeLessThan(6000);
       expect(res.body.checks.database.status).toBe('up');
       expect(res.body.checks.redis.status).toBe('down');
     } finally {
