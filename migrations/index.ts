@@ -3,6 +3,7 @@ import { ListIndexes1763900000000 } from './1763900000000-list-indexes';
 import { DeniedAccessTokens1764000000000 } from './1764000000000-denied-access-tokens';
 import { LedgerSequence1764050000000 } from './1764050000000-ledger-sequence';
 import { ActivityEngine1764100000000 } from './1764100000000-activity-engine';
+import { SweepstakesDraw1764200000000 } from './1764200000000-sweepstakes-draw';
 
 /** Every migration, in order. The app and the CLI pass this list to the one DataSource. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   DeniedAccessTokens1764000000000,
   LedgerSequence1764050000000,
   ActivityEngine1764100000000,
+  SweepstakesDraw1764200000000,
 ];

@@ -11,6 +11,7 @@ import {
   Roles,
 } from '@fittrack/core';
 import { DrawingsService } from './drawings.service';
+import { type Odds, TicketsService } from './tickets.service';
 import {
   CreateDrawingDto,
   DRAWING_EXAMPLE,
@@ -24,13 +25,16 @@ import {
 @ApiBearerAuth('bearer')
 @Controller('drawings')
 export class DrawingsController {
-  constructor(private readonly drawings: DrawingsService) {}
+  constructor(
+    private readonly drawings: DrawingsService,
+    private readonly tickets: TicketsService,
+  ) {}
 
   @Get()
   @Authenticated()
   @ApiEndpoint('List drawings', {
     description: 'Non-admins never see drafts.',
-    errors: { 422: 'Unknown filter or sort field, bad paging' },
+    errors: { 422: ['page must not be less than 1', 'property nope should not exist'] },
   })
   @ApiOkResponse({
     description: 'Drawings (non-admins never see drafts)',
@@ -51,13 +55,14 @@ export class DrawingsController {
   @ApiOkResponse({
     description: 'One drawing with its prizes',
     type: DrawingResponseDto,
-    example: DRAWING_EXAMPLE,
+    example: { ...DRAWING_EXAMPLE, my_tickets: 5, odds: '1 in 69', odds_if_buy_one: '1 in 58' },
   })
   async getDrawing(
     @Param('id', IsUuidParam) id: string,
     @CurrentUser() principal: Principal,
-  ): Promise<DrawingResponseDto> {
-    return toDrawingResponse(await this.drawings.get(id, principal));
+  ): Promise<DrawingResponseDto & Odds> {
+    const drawing = await this.drawings.get(id, principal);
+    return { ...toDrawingResponse(drawing), ...(await this.tickets.oddsFor(drawing, principal)) };
   }
 
   @Post()

@@ -7,3 +7,6 @@ export * from './drawings.repository';
 export * from './drawings.service';
 export * from './drawing-state';
 export * from './dto/drawings.dto';
+export * from './tickets.repository';
+export * from './tickets.service';
+export * from './draw/fair-draw';

@@ -12,6 +12,7 @@ export const FULFILLMENT_STATUSES = [
   'shipped',
   'delivered',
   'forfeited',
+  'returned_to_sponsor',
 ] as const;
 export type FulfillmentStatus = (typeof FULFILLMENT_STATUSES)[number];
 
@@ -84,4 +85,8 @@ export class PrizeFulfillment extends MutableEntity {
 
   @Column({ type: types.timestamp, nullable: true })
   forfeitedAt!: Date | null;
+
+  /** When the winner's W-9 arrived: a reportable winner's physical prize ships only after it. */
+  @Column({ type: types.timestamp, nullable: true })
+  w9ReceivedAt!: Date | null;
 }

@@ -54,15 +54,27 @@ export class Drawing extends SoftDeletableEntity {
   @Column({ type: 'varchar', length: 64, nullable: true })
   seedCommitment!: string | null;
 
-  /** Hex seed: secret until the draw, revealed after it. */
+  /** Hex seed, revealed by the draw (until then it is only in drawing_seeds, which no read selects). */
   @Column({ type: 'varchar', length: 64, nullable: true })
   seed!: string | null;
 
   @Column({ type: 'varchar', length: 32, nullable: true })
   beaconRound!: string | null;
 
+  /** The round's randomness (hex), once fetched and verified at the draw. */
   @Column({ type: 'varchar', length: 128, nullable: true })
   beaconValue!: string | null;
+
+  /** The drand chain the round belongs to (pinned in configuration); null without a beacon. */
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  beaconChainHash!: string | null;
+
+  @Column({ type: 'varchar', length: 256, nullable: true })
+  beaconSignature!: string | null;
+
+  /** The next unused candidate counter after the draw and any re-draws (fair-draw.md, Re-draws). */
+  @Column({ type: 'int', nullable: true })
+  drawCounter!: number | null;
 
   /** Hex SHA-256 of the frozen ticket list, published at sales close. */
   @Column({ type: 'varchar', length: 64, nullable: true })

@@ -28,9 +28,14 @@ export class Ticket extends BaseEntity {
   @Column({ type: 'int' })
   ticketNumber!: number;
 
+  /** The `spend` entry that paid for it; null for a free entry. */
   @Index('ix_tickets_purchase')
-  @Column({ type: 'varchar', length: 36 })
-  purchaseTransactionId!: string;
+  @Column({ type: 'varchar', length: 36, nullable: true })
+  purchaseTransactionId!: string | null;
+
+  /** The free alternate method of entry (no purchase necessary): one per user per drawing. */
+  @Column({ default: false })
+  isFree!: boolean;
 
   @ManyToOne('PointTransaction', { onDelete: ON_DELETE_RESTRICT })
   @JoinColumn({ name: 'purchase_transaction_id', foreignKeyConstraintName: 'fk_tickets_purchase' })

@@ -1,0 +1,213 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import {
+  type Caller,
+  Clock,
+  ConflictError,
+  ForbiddenError,
+  isSystem,
+  NotFoundError,
+  type Principal,
+  UnitOfWork,
+  UnprocessableError,
+  assertCaller,
+  type ListRequest,
+  userIdOf,
+} from '@fittrack/core';
+import { LedgerService } from '@fittrack/points';
+import { UsersRepository } from '@fittrack/users';
+import type { Drawing } from './entities/drawing.entity';
+import type { Ticket } from './entities/ticket.entity';
+import { TicketsRepository } from './tickets.repository';
+
+export const TICKET_SALES_CLOSED = 'Ticket sales closed';
+export const NOT_ELIGIBLE = 'Not eligible for this drawing';
+export const STAFF_CANNOT_ENTER = 'Staff cannot enter drawings';
+export const FREE_ENTRY_USED = 'Free entry already used for this drawing';
+export const MAX_TICKETS_PER_PURCHASE = 100;
+
+export interface Odds {
+  my_tickets: number;
+  /** `1 in N`, N = ceil(total / mine); null without a ticket. */
+  odds: string | null;
+  /** `1 in N`, N = ceil((total + 1) / (mine + 1)). */
+  odds_if_buy_one: string;
+}
+
+export interface PurchaseResult {
+  tickets: Ticket[];
+  pointsSpent: number;
+  pointBalance: number;
+  odds: Odds;
+  replayed: boolean;
+}
+
+export const oddsOf = (total: number, mine: number): Odds => ({
+  my_tickets: mine,
+  odds: mine > 0 ? `1 in ${Math.ceil(total / mine)}` : null,
+  odds_if_buy_one: `1 in ${Math.ceil((total + 1) / (mine + 1))}`,
+});
+
+/**
+ * Ticket sales: paid purchases through the ledger and the free alternate method of entry. Each is one unit
+ * of work; locks are taken in one order, the buyer (ledger) first, then the drawing row, so two purchases
+ * never deadlock and numbers stay 1..N without gaps.
+ */
+@Injectable()
+export class TicketsService {
+  constructor(
+    private readonly tickets: TicketsRepository,
+    private readonly users: UsersRepository,
+    private readonly ledger: LedgerService,
+    private readonly unitOfWork: UnitOfWork,
+    private readonly clock: Clock,
+  ) {}
+
+  async purchase(
+    drawingId: string,
+    quantity: number,
+    caller: Caller,
+    idempotencyKey?: string,
+  ): Promise<PurchaseResult> {
+    if (!Number.isInteger(quantity) || quantity < 1 || quantity > MAX_TICKETS_PER_PURCHASE) {
+      throw new UnprocessableError(`quantity must be a whole number from 1 to ${MAX_TICKETS_PER_PURCHASE}`);
+    }
+    const buyer = this.entrant(caller);
+    const drawing = await this.checkEntry(drawingId, buyer);
+    const cost = drawing.ticketCostPoints * quantity;
+    // The client's key is scoped to the buyer and drawing, so it can never replay someone else's purchase.
+    const key = `tickets:${buyer.userId}:${drawingId}:${idempotencyKey ?? randomUUID()}`;
+    return this.unitOfWork.run(async () => {
+      const { entry, replayed } = await this.ledger.post({
+        userId: buyer.userId,
+        type: 'spend',
+        amount: -cost,
+        reference: { type: 'ticket_purchase', id: drawingId },
+        description: `${quantity} ticket${quantity === 1 ? '' : 's'} for ${drawing.name}`.slice(0, 255),
+        idempotencyKey: key,
+      });
+      const spend = entry!;
+      if (replayed) {
+        const tickets = await this.tickets.byPurchase(spend.id);
+        const total = (await this.tickets.lockDrawing(drawingId))!.totalTickets;
+        const mine = await this.tickets.countForUser(drawingId, buyer.userId);
+        const balance = (await this.users.get(buyer.userId))!.pointBalance;
+        return {
+          tickets,
+          pointsSpent: -spend.amount,
+          pointBalance: balance,
+          odds: oddsOf(total, mine),
+          replayed,
+        };
+      }
+      const tickets = await this.issue(drawingId, buyer.userId, quantity, spend.id);
+      const total = tickets.at(-1)!.ticketNumber;
+      const mine = await this.tickets.countForUser(drawingId, buyer.userId);
+      return {
+        tickets,
+        pointsSpent: cost,
+        pointBalance: spend.balanceAfter,
+        odds: oddsOf(total, mine),
+        replayed: false,
+      };
+    });
+  }
+
+  /** No purchase necessary: one ticket per user per drawing at 0 points, the same odds as a bought one. */
+  async freeEntry(drawingId: string, caller: Caller): Promise<{ ticket: Ticket; odds: Odds }> {
+    const entrant = this.entrant(caller);
+    await this.checkEntry(drawingId, entrant);
+    return this.unitOfWork.run(async () => {
+      // Under the drawing lock (taken by issue), so two concurrent free entries cannot both pass.
+      await this.tickets.lockDrawing(drawingId);
+      if (await this.tickets.hasFreeEntry(drawingId, entrant.userId))
+        throw new ConflictError(FREE_ENTRY_USED);
+      const [ticket] = await this.issue(drawingId, entrant.userId, 1, null);
+      const mine = await this.tickets.countForUser(drawingId, entrant.userId);
+      return { ticket, odds: oddsOf(ticket.ticketNumber, mine) };
+    });
+  }
+
+  /** Own tickets across drawings (every caller sees only their own). */
+  listMine(query: ListRequest, caller: Caller) {
+    return this.tickets.listForUser(query, this.entrantOrReader(caller));
+  }
+
+  /** Odds for a reader of the drawing (admins and the system hold no tickets). */
+  async oddsFor(drawing: Drawing, caller: Caller): Promise<Odds> {
+    assertCaller(caller);
+    const mine =
+      isSystem(caller) || caller.role === 'admin'
+        ? 0
+        : await this.tickets.countForUser(drawing.id, caller.userId);
+    return oddsOf(drawing.totalTickets, mine);
+  }
+
+  /**
+   * Numbers and inserts tickets under the drawing lock, then adds them to the total by a conditional update:
+   * a drawing that closed meanwhile refuses (and the unit of work rolls the payment back).
+   */
+  private async issue(
+    drawingId: string,
+    userId: string,
+    quantity: number,
+    purchaseTransactionId: string | null,
+  ): Promise<Ticket[]> {
+    const drawing = await this.tickets.lockDrawing(drawingId);
+    if (!drawing) throw new NotFoundError('Drawing');
+    this.checkOpen(drawing);
+    const first = drawing.totalTickets + 1;
+    const tickets = await this.tickets.insertMany(
+      Array.from({ length: quantity }, (_, i) => ({
+        drawingId,
+        userId,
+        ticketNumber: first + i,
+        purchaseTransactionId,
+        isFree: purchaseTransactionId === null,
+      })),
+    );
+    if (!(await this.tickets.addToTotal(drawingId, drawing.totalTickets, quantity))) {
+      throw new ForbiddenError(TICKET_SALES_CLOSED);
+    }
+    return tickets.sort((a, b) => a.ticketNumber - b.ticketNumber);
+  }
+
+  private entrantOrReader(caller: Caller): string {
+    const userId = userIdOf(caller);
+    if (!userId) throw new ForbiddenError();
+    return userId;
+  }
+
+  /** Staff (admins) and the system cannot hold tickets. */
+  private entrant(caller: Caller): Principal {
+    assertCaller(caller);
+    if (isSystem(caller) || caller.role === 'admin') throw new ForbiddenError(STAFF_CANNOT_ENTER);
+    return caller;
+  }
+
+  /** The drawing is open for sales now and the user meets its eligibility (checked server-side). */
+  private async checkEntry(drawingId: string, entrant: Principal): Promise<Drawing> {
+    const drawing = await this.tickets.findDrawing(drawingId);
+    if (!drawing || drawing.status === 'draft') throw new NotFoundError('Drawing');
+    this.checkOpen(drawing);
+    const user = await this.users.get(entrant.userId);
+    if (!user) throw new NotFoundError('User');
+    const { user_type: userType, min_account_age_days: minDays } = drawing.eligibility;
+    const ageDays = (this.clock.now().getTime() - new Date(user.createdAt).getTime()) / 86_400_000;
+    if ((userType === 'premium' && user.role !== 'premium') || ageDays < (minDays ?? 0)) {
+      throw new ForbiddenError(NOT_ELIGIBLE);
+    }
+    return drawing;
+  }
+
+  private checkOpen(drawing: Drawing): void {
+    const now = this.clock.now();
+    if (
+      drawing.status !== 'open' ||
+      now >= new Date(drawing.ticketSalesClose) ||
+      now < new Date(drawing.opensAt)
+    ) {
+      throw new ForbiddenError(TICKET_SALES_CLOSED);
+    }
+  }
+}

@@ -1,0 +1,78 @@
+import { PointTransaction } from '@fittrack/points';
+import { Drawing, Ticket, TicketsService } from '@fittrack/sweepstakes';
+import { User } from '@fittrack/users';
+import { type ApiClient, asAdmin } from '../support/api-client';
+import { createTestApp, type TestApp } from '../support/test-app';
+import { dataSource } from '../api/fixtures';
+import { createDrawing, memberWithPoints } from './support';
+
+/**
+ * Ticket sales under concurrency. On PostgreSQL (TEST_DB=postgres) the purchases really race over the
+ * connection pool; on SQLite units of work take turns, and the same assertions hold.
+ */
+describe('tickets under concurrency', () => {
+  let t: TestApp;
+  let admin: ApiClient;
+  let tickets: TicketsService;
+
+  beforeAll(async () => {
+    t = await createTestApp({ now: '2026-01-16T12:00:00Z' });
+    admin = await asAdmin(t);
+    tickets = t.app.get(TicketsService);
+  });
+  afterAll(() => t.close());
+
+  const principal = (user: User) => ({
+    userId: user.id,
+    email: user.email,
+    role: user.role,
+    jti: 'x',
+    exp: 0,
+  });
+
+  it('50 parallel purchases from one user with points for 20: exactly 20 succeed, balance 0, ledger consistent', async () => {
+    const drawing = await createDrawing(t, admin);
+    const user = await memberWithPoints(t, 2000);
+    const results = await Promise.allSettled(
+      Array.from({ length: 50 }, () => tickets.purchase(drawing.id, 1, principal(user))),
+    );
+    const refused = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    expect(results.length - refused.length).toBe(20);
+    for (const r of refused) expect(r.reason).toMatchObject({ message: 'Insufficient points' });
+    expect((await dataSource(t).getRepository(User).findOneByOrFail({ id: user.id })).pointBalance).toBe(0);
+    const ledger = await dataSource(t)
+      .getRepository(PointTransaction)
+      .find({ where: { userId: user.id }, order: { sequence: 'ASC' } });
+    expect(ledger.map((row) => row.sequence)).toEqual(ledger.map((_, i) => i + 1));
+    expect(ledger.at(-1)!.balanceAfter).toBe(0);
+    expect(ledger.filter((row) => row.transactionType === 'spend')).toHaveLength(20);
+    const sold = await dataSource(t)
+      .getRepository(Ticket)
+      .find({ where: { drawingId: drawing.id } });
+    expect(sold.map((ticket) => ticket.ticketNumber).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: 20 }, (_, i) => i + 1),
+    );
+  }, 30_000);
+
+  it('200 buyers at once: ticket numbers 1..N with no gap or duplicate, total_tickets = N', async () => {
+    const drawing = await createDrawing(t, admin, 'open', { ticket_cost_points: 10 });
+    const buyers: User[] = [];
+    for (let i = 0; i < 200; i++) buyers.push(await memberWithPoints(t, 30));
+    const results = await Promise.allSettled(
+      buyers.map((buyer, i) =>
+        i % 4 === 0
+          ? tickets.freeEntry(drawing.id, principal(buyer))
+          : tickets.purchase(drawing.id, 1 + (i % 3), principal(buyer)),
+      ),
+    );
+    expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
+    const sold = await dataSource(t)
+      .getRepository(Ticket)
+      .find({ where: { drawingId: drawing.id } });
+    const numbers = sold.map((ticket) => ticket.ticketNumber).sort((a, b) => a - b);
+    expect(numbers).toEqual(Array.from({ length: numbers.length }, (_, i) => i + 1));
+    expect(
+      (await dataSource(t).getRepository(Drawing).findOneByOrFail({ id: drawing.id })).totalTickets,
+    ).toBe(numbers.length);
+  }, 120_000);
+});
