@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Drawing, Prize } from '@fittrack/sweepstakes';
+import { Drawing, DrawingSeed, Prize } from '@fittrack/sweepstakes';
 import { createTestApp, TestApp } from '../support/test-app';
 import { ApiClient, asAdmin, asUser } from '../support/api-client';
 import { createUser, dataSource } from './fixtures';
@@ -110,8 +110,10 @@ describe('drawings API', () => {
     expect(scheduled.body.status).toBe('scheduled');
     expect(scheduled.body.seed_commitment).toMatch(/^[0-9a-f]{64}$/);
     expect(scheduled.body.seed).toBeNull();
-    const stored = await dataSource(t).getRepository(Drawing).findOneByOrFail({ id });
-    expect(createHash('sha256').update(Buffer.from(stored.seed!, 'hex')).digest('hex')).toBe(
+    // The secret seed lives in a table of its own; the drawing row holds none until the draw.
+    expect((await dataSource(t).getRepository(Drawing).findOneByOrFail({ id })).seed).toBeNull();
+    const stored = await dataSource(t).getRepository(DrawingSeed).findOneByOrFail({ drawingId: id });
+    expect(createHash('sha256').update(Buffer.from(stored.seed, 'hex')).digest('hex')).toBe(
       scheduled.body.seed_commitment,
     );
 

@@ -1,5 +1,12 @@
 import { PointTransaction } from '@fittrack/points';
-import { Drawing, Ticket, TicketsService } from '@fittrack/sweepstakes';
+import { SYSTEM_PRINCIPAL } from '@fittrack/core';
+import {
+  Drawing,
+  DrawingExecutionService,
+  Ticket,
+  TicketsHasher,
+  TicketsService,
+} from '@fittrack/sweepstakes';
 import { User } from '@fittrack/users';
 import { type ApiClient, asAdmin } from '../support/api-client';
 import { createTestApp, type TestApp } from '../support/test-app';
@@ -75,4 +82,41 @@ describe('tickets under concurrency', () => {
       (await dataSource(t).getRepository(Drawing).findOneByOrFail({ id: drawing.id })).totalTickets,
     ).toBe(numbers.length);
   }, 120_000);
+
+  it('2 parallel executions: one draw; a purchase racing the close is either in the hash or refused', async () => {
+    const drawing = await createDrawing(t, admin);
+    const buyers: User[] = [];
+    for (let i = 0; i < 20; i++) buyers.push(await memberWithPoints(t, 100));
+    const execution = t.app.get(DrawingExecutionService);
+    const [purchases] = await Promise.all([
+      Promise.allSettled(buyers.map((buyer) => tickets.purchase(drawing.id, 1, principal(buyer)))),
+      execution.transition(drawing.id, 'closed', SYSTEM_PRINCIPAL),
+    ]);
+    for (const r of purchases.filter((p): p is PromiseRejectedResult => p.status === 'rejected')) {
+      expect(r.reason).toMatchObject({ message: 'Ticket sales closed' });
+    }
+    const sold = purchases.filter((p) => p.status === 'fulfilled').length;
+    const [a, b] = await Promise.all([
+      execution.execute(drawing.id, SYSTEM_PRINCIPAL),
+      execution.execute(drawing.id, SYSTEM_PRINCIPAL),
+    ]);
+    expect(a).toEqual(b);
+    expect(a.total_tickets).toBe(sold);
+    const hasher = new TicketsHasher();
+    const rows = await dataSource(t)
+      .getRepository(Ticket)
+      .find({ where: { drawingId: drawing.id }, order: { ticketNumber: 'ASC' } });
+    rows.forEach((row) => hasher.add(row.ticketNumber, row.userId));
+    expect(hasher.digestHex()).toBe(a.tickets_hash);
+    const winners = await dataSource(t)
+      .getRepository(Ticket)
+      .findBy({ drawingId: drawing.id, isWinner: true });
+    expect(winners).toHaveLength(sold > 0 ? 1 : 0);
+    // Refused buyers kept their points.
+    for (const [i, r] of purchases.entries()) {
+      const balance = (await dataSource(t).getRepository(User).findOneByOrFail({ id: buyers[i].id }))
+        .pointBalance;
+      expect(balance).toBe(r.status === 'fulfilled' ? 0 : 100);
+    }
+  }, 60_000);
 });

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { In } from 'typeorm';
 import { BaseRepository, DataContext } from '@fittrack/core';
-import { Drawing } from './entities/drawing.entity';
+import { Drawing, type DrawingStatus } from './entities/drawing.entity';
 import { Prize } from './entities/prize.entity';
 import { Sponsor } from './entities/sponsor.entity';
 
@@ -47,15 +47,28 @@ export class DrawingsRepository extends BaseRepository<Drawing> {
     return this.getOrFail(saved.id);
   }
 
-  /** Saves the edited drawing; when `prizes` is given it replaces the prize list (in the caller's unit of work). */
-  async saveWithPrizes(drawing: Drawing, prizes?: Array<Partial<Prize>>): Promise<Drawing> {
+  /**
+   * Applies field edits (never status or total_tickets) while the drawing is in one of `editable`; when
+   * `prizes` is given it replaces the prize list. False when the drawing left those states meanwhile.
+   */
+  async saveFields(
+    id: string,
+    editable: readonly DrawingStatus[],
+    patch: Partial<Drawing>,
+    prizes?: Array<Partial<Prize>>,
+  ): Promise<boolean> {
     const manager = this.manager;
-    const { prizes: _loaded, ...columns } = drawing;
-    await manager.save(Object.assign(manager.create(Drawing), columns));
+    const result = await manager
+      .createQueryBuilder()
+      .update(Drawing)
+      .set(patch as never)
+      .where('id = :id AND status IN (:...editable)', { id, editable: [...editable] })
+      .execute();
+    if (result.affected !== 1) return false;
     if (prizes) {
-      await manager.delete(Prize, { drawingId: drawing.id });
-      await manager.save(prizes.map((prize) => manager.create(Prize, { ...prize, drawingId: drawing.id })));
+      await manager.delete(Prize, { drawingId: id });
+      await manager.save(prizes.map((prize) => manager.create(Prize, { ...prize, drawingId: id })));
     }
-    return this.getOrFail(drawing.id);
+    return true;
   }
 }

@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { randomBytes } from 'node:crypto';
 import {
   type Caller,
   ConflictError,
@@ -9,13 +8,13 @@ import {
   LIST_ALIAS,
   NotFoundError,
   type Page,
-  sha256Hex,
   UnitOfWork,
   UnprocessableError,
   userIdOf,
 } from '@fittrack/core';
 import { DrawingsRepository } from './drawings.repository';
-import type { Drawing, DrawingStatus } from './entities/drawing.entity';
+import { DrawingExecutionService } from './draw/drawing-execution.service';
+import type { Drawing } from './entities/drawing.entity';
 import type { Prize } from './entities/prize.entity';
 import { canTransition, EDITABLE_STATUSES } from './drawing-state';
 import type {
@@ -31,6 +30,7 @@ export class DrawingsService {
   constructor(
     private readonly drawings: DrawingsRepository,
     private readonly unitOfWork: UnitOfWork,
+    private readonly lifecycle: DrawingExecutionService,
   ) {}
 
   /** Non-admins never see drafts. */
@@ -53,8 +53,8 @@ export class DrawingsService {
     const times = this.checkTimes(dto.opens_at, dto.ticket_sales_close, dto.drawing_time);
     await this.checkPrizes(dto.prizes);
     const prizes = dto.prizes.map(toPrizeEntity);
-    return this.unitOfWork.run(() =>
-      this.drawings.createWithPrizes(
+    return this.unitOfWork.run(async () => {
+      const created = await this.drawings.createWithPrizes(
         {
           drawingType: dto.drawing_type,
           name: dto.name,
@@ -71,60 +71,58 @@ export class DrawingsService {
           createdBy: userIdOf(caller),
         },
         prizes,
-      ),
-    );
+      );
+      await this.lifecycle.audited(caller, 'drawing.create', null, created);
+      return created;
+    });
   }
 
-  /** Field edits while draft or scheduled; a status change must follow the state machine (else 409). */
+  /**
+   * Field edits while draft or scheduled; a status change must follow the state machine (else 409) and
+   * goes through the lifecycle (seed commitment, ticket list hash, refunds). Edits never write the status
+   * or `total_tickets`, and only apply while the drawing is still editable (a conditional update).
+   */
   async update(id: string, dto: UpdateDrawingDto, caller: Caller): Promise<Drawing> {
     const drawing = await this.get(id, caller);
     const { status, prizes, ...fields } = dto;
     const editsFields = prizes !== undefined || Object.values(fields).some((value) => value !== undefined);
-    if (editsFields && !EDITABLE_STATUSES.includes(drawing.status)) {
-      throw new ConflictError(
-        `Drawing can only be edited while draft or scheduled (it is ${drawing.status})`,
-      );
+    if (status !== undefined && status !== drawing.status) {
+      if (!canTransition(drawing.status, status)) {
+        throw new ConflictError(`Cannot transition from ${drawing.status} to ${status}`);
+      }
+      if (status === 'completed') throw new ConflictError('A drawing is completed by executing it');
     }
     if (editsFields) {
-      Object.assign(
-        drawing,
-        this.checkTimes(
-          dto.opens_at ?? drawing.opensAt,
-          dto.ticket_sales_close ?? drawing.ticketSalesClose,
-          dto.drawing_time ?? drawing.drawingTime,
-        ),
+      if (!EDITABLE_STATUSES.includes(drawing.status)) {
+        throw new ConflictError(
+          `Drawing can only be edited while draft or scheduled (it is ${drawing.status})`,
+        );
+      }
+      const patch: Partial<Drawing> = this.checkTimes(
+        dto.opens_at ?? drawing.opensAt,
+        dto.ticket_sales_close ?? drawing.ticketSalesClose,
+        dto.drawing_time ?? drawing.drawingTime,
       );
-      if (dto.name !== undefined) drawing.name = dto.name;
-      if (dto.description !== undefined) drawing.description = dto.description ?? null;
-      if (dto.ticket_cost_points !== undefined) drawing.ticketCostPoints = dto.ticket_cost_points;
+      if (dto.name !== undefined) patch.name = dto.name;
+      if (dto.description !== undefined) patch.description = dto.description ?? null;
+      if (dto.ticket_cost_points !== undefined) patch.ticketCostPoints = dto.ticket_cost_points;
       if (dto.eligibility !== undefined) {
-        drawing.eligibility = {
+        patch.eligibility = {
           user_type: dto.eligibility.user_type,
           min_account_age_days: dto.eligibility.min_account_age_days,
         };
       }
       if (prizes) await this.checkPrizes(prizes);
+      await this.unitOfWork.run(async () => {
+        if (!(await this.drawings.saveFields(id, EDITABLE_STATUSES, patch, prizes?.map(toPrizeEntity)))) {
+          throw new ConflictError('Drawing can only be edited while draft or scheduled');
+        }
+        await this.lifecycle.audited(caller, 'drawing.edit', drawing, await this.drawings.getOrFail(id));
+      });
     }
-    if (status !== undefined && status !== drawing.status) this.transition(drawing, status);
-    return this.unitOfWork.run(() => this.drawings.saveWithPrizes(drawing, prizes?.map(toPrizeEntity)));
-  }
-
-  private transition(drawing: Drawing, to: DrawingStatus): void {
-    const from = drawing.status;
-    if (!canTransition(from, to)) throw new ConflictError(`Cannot transition from ${from} to ${to}`);
-    // Completion is the draw itself (POST /admin/drawings/{id}/execute), never a bare status change.
-    if (to === 'completed') throw new ConflictError('A drawing is completed by executing it');
-    // Cancelling with tickets sold must refund them (POST /admin/drawings/{id}/cancel).
-    if (to === 'cancelled' && drawing.totalTickets > 0) {
-      throw new ConflictError('Drawing has tickets; cancel it through the cancel endpoint to refund them');
-    }
-    if (to === 'scheduled' && !drawing.seedCommitment) {
-      // Commit to the secret seed before any ticket can exist; the seed is revealed after the draw.
-      const seed = randomBytes(32);
-      drawing.seed = seed.toString('hex');
-      drawing.seedCommitment = sha256Hex(seed);
-    }
-    drawing.status = to;
+    if (status !== undefined && status !== drawing.status)
+      await this.lifecycle.transition(id, status, caller);
+    return this.drawings.getOrFail(id);
   }
 
   private checkTimes(opens: string | Date, close: string | Date, draw: string | Date) {

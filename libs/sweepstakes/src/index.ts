@@ -10,3 +10,7 @@ export * from './dto/drawings.dto';
 export * from './tickets.repository';
 export * from './tickets.service';
 export * from './draw/fair-draw';
+export * from './draw/drawing-execution.service';
+export * from './entities/drawing-seed.entity';
+export * from './entities/drawing-redraw.entity';
+export * from './entities/audit-log-entry.entity';

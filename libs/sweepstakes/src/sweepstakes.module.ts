@@ -16,6 +16,9 @@ import { AdminDrawingsController } from './admin-drawings.controller';
 import { TicketsRepository } from './tickets.repository';
 import { TicketsService } from './tickets.service';
 import { TicketsController } from './tickets.controller';
+import { DrawRepository } from './draw/draw.repository';
+import { DrawingExecutionService } from './draw/drawing-execution.service';
+import { DrawController } from './draw/draw.controller';
 
 @Module({
   imports: [
@@ -25,8 +28,15 @@ import { TicketsController } from './tickets.controller';
   ],
   // Fixed sub-paths (e.g. `/drawings/{id}/results`) coexist with `/:id`; a fixed top-level path such as
   // `/drawings/upcoming` would have to be registered before DrawingsController.
-  controllers: [DrawingsController, AdminDrawingsController, TicketsController],
-  providers: [DrawingsRepository, DrawingsService, TicketsRepository, TicketsService],
-  exports: [DrawingsRepository, DrawingsService, TicketsRepository, TicketsService],
+  controllers: [DrawingsController, AdminDrawingsController, TicketsController, DrawController],
+  providers: [
+    DrawingsRepository,
+    DrawingsService,
+    TicketsRepository,
+    TicketsService,
+    DrawRepository,
+    DrawingExecutionService,
+  ],
+  exports: [DrawingsRepository, DrawingsService, TicketsRepository, TicketsService, DrawingExecutionService],
 })
 export class SweepstakesModule {}

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Readable } from 'node:stream';
 import { Not, In } from 'typeorm';
+import { PointTransaction } from '@fittrack/points';
 import { BaseRepository, DataContext, LIST_ALIAS, rowLock } from '@fittrack/core';
 import { Drawing } from './entities/drawing.entity';
 import { Ticket } from './entities/ticket.entity';
@@ -80,6 +81,11 @@ export class TicketsRepository extends BaseRepository<Ticket> {
       .where('t.drawingId = :drawingId AND t.purchaseTransactionId IS NOT NULL', { drawingId })
       .getRawMany<{ id: string }>();
     return rows.map((row) => row.id);
+  }
+
+  /** The ledger entry that paid for a purchase. */
+  spendEntry(purchaseTransactionId: string): Promise<PointTransaction | null> {
+    return this.manager.getRepository(PointTransaction).findOneBy({ id: purchaseTransactionId });
   }
 
   /** The owner of ticket `ticketNumber` (the draw looks up candidates one by one). */

@@ -1,0 +1,157 @@
+import { Injectable } from '@nestjs/common';
+import { IsNull, LessThanOrEqual, MoreThan } from 'typeorm';
+import { BaseRepository, DataContext } from '@fittrack/core';
+import { PrizeFulfillment } from '@fittrack/fulfillment';
+import { Drawing, type DrawingStatus } from '../entities/drawing.entity';
+import { DrawingSeed } from '../entities/drawing-seed.entity';
+import { DrawingRedraw } from '../entities/drawing-redraw.entity';
+import { AuditLogEntry } from '../entities/audit-log-entry.entity';
+import { Prize } from '../entities/prize.entity';
+import { Ticket } from '../entities/ticket.entity';
+
+/** Tickets read per query when streaming a list: memory stays flat however many a drawing has. */
+const BATCH = 10_000;
+
+/**
+ * The SQL of the drawing lifecycle: status changes as conditional updates on the expected state (two
+ * schedulers or admins at once: one wins), the secret seed, the frozen ticket list, the draw's writes, the
+ * re-draws and the audit log.
+ */
+@Injectable()
+export class DrawRepository extends BaseRepository<Drawing> {
+  protected readonly entityName = 'Drawing';
+
+  constructor(data: DataContext) {
+    super(data, Drawing);
+  }
+
+  /** Moves the drawing from one of `from` to `to` (plus `set`); false when it was not in `from`. */
+  async transition(
+    id: string,
+    from: readonly DrawingStatus[],
+    to: DrawingStatus,
+    set: Partial<Drawing> = {},
+    extra?: string,
+  ): Promise<boolean> {
+    const qb = this.manager
+      .createQueryBuilder()
+      .update(Drawing)
+      .set({ ...set, status: to } as never)
+      .where('id = :id AND status IN (:...from)', { id, from: [...from] });
+    if (extra) qb.andWhere(extra);
+    return (await qb.execute()).affected === 1;
+  }
+
+  saveSeed(drawingId: string, seed: string): Promise<DrawingSeed> {
+    const repository = this.manager.getRepository(DrawingSeed);
+    return repository.save(repository.create({ drawingId, seed }));
+  }
+
+  async readSeed(drawingId: string): Promise<string | null> {
+    return (await this.manager.getRepository(DrawingSeed).findOneBy({ drawingId }))?.seed ?? null;
+  }
+
+  /** Calls `each` for every ticket in ascending number, a batch at a time (keyset pages, no OFFSET). */
+  async forEachTicket(
+    drawingId: string,
+    each: (ticketNumber: number, userId: string) => void,
+  ): Promise<void> {
+    for (let after = 0; ;) {
+      const rows = await this.manager.getRepository(Ticket).find({
+        select: { ticketNumber: true, userId: true },
+        where: { drawingId, ticketNumber: MoreThan(after) },
+        order: { ticketNumber: 'ASC' },
+        take: BATCH,
+      });
+      for (const row of rows) each(row.ticketNumber, row.userId);
+      if (rows.length < BATCH) return;
+      after = rows[rows.length - 1].ticketNumber;
+    }
+  }
+
+  /** Batches of `ticket_number,user_id` lines, for a streamed CSV response. */
+  async *ticketLines(drawingId: string): AsyncGenerator<string> {
+    for (let after = 0; ;) {
+      const rows = await this.manager.getRepository(Ticket).find({
+        select: { ticketNumber: true, userId: true },
+        where: { drawingId, ticketNumber: MoreThan(after) },
+        order: { ticketNumber: 'ASC' },
+        take: BATCH,
+      });
+      if (rows.length) yield rows.map((row) => `${row.ticketNumber},${row.userId}\n`).join('');
+      if (rows.length < BATCH) return;
+      after = rows[rows.length - 1].ticketNumber;
+    }
+  }
+
+  prizesOf(drawingId: string): Promise<Prize[]> {
+    return this.manager.getRepository(Prize).find({ where: { drawingId }, order: { rank: 'ASC' } });
+  }
+
+  /** Marks a winning ticket and opens its fulfillment. */
+  async award(
+    ticket: Ticket,
+    prize: Prize,
+    fulfillment: Partial<PrizeFulfillment>,
+  ): Promise<PrizeFulfillment> {
+    await this.manager.getRepository(Ticket).update({ id: ticket.id }, { isWinner: true, prizeId: prize.id });
+    const repository = this.manager.getRepository(PrizeFulfillment);
+    return repository.save(
+      repository.create({ ticketId: ticket.id, prizeId: prize.id, userId: ticket.userId, ...fulfillment }),
+    );
+  }
+
+  /** Winning tickets of a drawing with their prize, by rank. */
+  winningTickets(drawingId: string): Promise<Ticket[]> {
+    return this.manager.getRepository(Ticket).find({
+      where: { drawingId, isWinner: true },
+      relations: { prize: true },
+      order: { ticketNumber: 'ASC' },
+    });
+  }
+
+  redrawsOf(drawingId: string): Promise<DrawingRedraw[]> {
+    return this.manager
+      .getRepository(DrawingRedraw)
+      .find({ where: { drawingId }, order: { sequence: 'ASC' } });
+  }
+
+  /** Drawings whose next step is due at `now`, for the scheduler tick. */
+  due(now: Date): Promise<Drawing[]> {
+    return this.manager.getRepository(Drawing).find({
+      where: [
+        { status: 'scheduled', opensAt: LessThanOrEqual(now) },
+        { status: 'open', ticketSalesClose: LessThanOrEqual(now) },
+        { status: 'closed', drawingTime: LessThanOrEqual(now), completedAt: IsNull() },
+      ],
+      order: { drawingTime: 'ASC' },
+      take: 500,
+    });
+  }
+
+  /** Appends one entry to the audit log (never updated or deleted). */
+  async audit(entry: Partial<AuditLogEntry>): Promise<void> {
+    const repository = this.manager.getRepository(AuditLogEntry);
+    await repository.save(repository.create(entry));
+  }
+
+  listAudit(request: { page: number; per_page: number }, entityId?: string) {
+    return this.manager.getRepository(AuditLogEntry).findAndCount({
+      where: entityId ? { entityId } : {},
+      order: { createdAt: 'DESC', id: 'DESC' },
+      skip: (request.page - 1) * request.per_page,
+      take: request.per_page,
+    });
+  }
+
+  usersWithNames(ids: string[]): Promise<Array<{ id: string; displayName: string | null }>> {
+    if (!ids.length) return Promise.resolve([]);
+    return this.manager
+      .createQueryBuilder()
+      .select('p.user_id', 'id')
+      .addSelect('p.display_name', 'displayName')
+      .from('profiles', 'p')
+      .where('p.user_id IN (:...ids)', { ids })
+      .getRawMany();
+  }
+}

@@ -1,0 +1,308 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import {
+  type Caller,
+  Clock,
+  ConflictError,
+  NotFoundError,
+  sha256Hex,
+  SYSTEM_PRINCIPAL,
+  UnitOfWork,
+  userIdOf,
+} from '@fittrack/core';
+import { LedgerService } from '@fittrack/points';
+import type { Drawing, DrawingStatus } from '../entities/drawing.entity';
+import { canTransition } from '../drawing-state';
+import { TicketsRepository } from '../tickets.repository';
+import { DrawRepository } from './draw.repository';
+import { DRAW_ALGORITHM, drawKey, drawWinners, TicketsHasher, type TicketSource } from './fair-draw';
+
+export interface Verification {
+  drawing_id: string;
+  status: DrawingStatus;
+  algorithm: string;
+  seed_commitment: string | null;
+  seed: string | null;
+  beacon: {
+    source: 'drand';
+    chain_hash: string;
+    round: number;
+    randomness: string | null;
+    signature: string | null;
+  } | null;
+  tickets_hash: string | null;
+  total_tickets: number;
+  prize_ranks: number;
+  winners: Array<{ prize_rank: number; ticket_number: number; user_id: string }>;
+  redraws: Array<{ prize_rank: number; ticket_number: number; user_id: string; replaces_ticket: number }>;
+  ticket_list: string;
+}
+
+/** What the audit log keeps of a drawing: its state, never the secret seed (which drawings do not hold). */
+const snapshot = (drawing: Drawing) => ({
+  status: drawing.status,
+  name: drawing.name,
+  ticket_cost_points: drawing.ticketCostPoints,
+  opens_at: drawing.opensAt,
+  ticket_sales_close: drawing.ticketSalesClose,
+  drawing_time: drawing.drawingTime,
+  eligibility: drawing.eligibility,
+  total_tickets: drawing.totalTickets,
+  seed_commitment: drawing.seedCommitment,
+  tickets_hash: drawing.ticketsHash,
+});
+
+/**
+ * The drawing lifecycle after creation: schedule (commit to a secret seed), open, close (freeze the ticket
+ * list and publish its hash), execute (the draw of fair-draw.md), cancel (refund every ticket). Each step
+ * is a conditional update on the expected status, so two schedulers or admins at once change it once.
+ */
+@Injectable()
+export class DrawingExecutionService {
+  private readonly logger = new Logger(DrawingExecutionService.name);
+
+  constructor(
+    private readonly draws: DrawRepository,
+    private readonly tickets: TicketsRepository,
+    private readonly ledger: LedgerService,
+    private readonly unitOfWork: UnitOfWork,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Moves a drawing to `to` along the state machine (409 otherwise); the admin PUT and the scheduler use it. */
+  async transition(id: string, to: DrawingStatus, caller: Caller): Promise<void> {
+    const drawing = await this.getOrFail(id);
+    if (drawing.status === to && to !== 'cancelled') return;
+    if (to === 'cancelled') return this.cancel(id, caller);
+    if (!canTransition(drawing.status, to)) {
+      throw new ConflictError(`Cannot transition from ${drawing.status} to ${to}`);
+    }
+    if (to === 'completed') throw new ConflictError('A drawing is completed by executing it');
+    const moved = await this.unitOfWork.run(async () => {
+      let ok: boolean;
+      if (to === 'scheduled') {
+        // Before any ticket can exist: commit to a secret seed. A committed seed is never replaced.
+        const seed = randomBytes(32).toString('hex');
+        ok = await this.draws.transition(
+          id,
+          ['draft'],
+          'scheduled',
+          { seedCommitment: sha256Hex(Buffer.from(seed, 'hex')) },
+          'seed_commitment IS NULL',
+        );
+        if (ok) await this.draws.saveSeed(id, seed);
+      } else if (to === 'closed') {
+        ok = await this.draws.transition(id, ['open'], 'closed');
+        // The status change holds the drawing row: purchases either committed before it or now see `closed`.
+        if (ok) await this.freezeTicketList(id);
+      } else {
+        ok = await this.draws.transition(id, [drawing.status], to);
+      }
+      if (ok) await this.audited(caller, `drawing.${to}`, drawing, await this.getOrFail(id));
+      return ok;
+    });
+    if (!moved) {
+      const now = await this.getOrFail(id);
+      if (now.status !== to) throw new ConflictError(`Cannot transition from ${now.status} to ${to}`);
+    }
+  }
+
+  /** Every path to `cancelled` refunds every paid ticket (free tickets are just void). Safe to repeat. */
+  async cancel(id: string, caller: Caller): Promise<void> {
+    const drawing = await this.getOrFail(id);
+    if (drawing.status !== 'cancelled') {
+      const moved = await this.unitOfWork.run(async () => {
+        const ok = await this.draws.transition(id, ['draft', 'scheduled', 'open'], 'cancelled');
+        if (ok) await this.audited(caller, 'drawing.cancel', drawing, await this.getOrFail(id));
+        return ok;
+      });
+      if (!moved && (await this.getOrFail(id)).status !== 'cancelled') {
+        throw new ConflictError(`Cannot transition from ${drawing.status} to cancelled`);
+      }
+    }
+    // One refund per purchase, each its own unit keyed by the purchase: a retry refunds nothing twice,
+    // and no drawing lock is held while the ledger locks users (purchases lock user, then drawing).
+    for (const purchaseId of await this.tickets.purchasesOf(id)) {
+      const spend = await this.ledgerEntry(purchaseId);
+      await this.ledger.post({
+        userId: spend.userId,
+        type: 'refund',
+        amount: -spend.amount,
+        reference: { type: 'ticket_purchase', id },
+        description: `Refund: drawing ${drawing.name} cancelled`.slice(0, 255),
+        idempotencyKey: `refund:${purchaseId}`,
+      });
+    }
+  }
+
+  /**
+   * The draw (fair-draw.md) of a closed drawing, at most once: the claim is a conditional update setting
+   * `completed_at`, so a second execution, concurrent or later, draws nothing and returns the same result.
+   */
+  async execute(id: string, caller: Caller): Promise<Verification> {
+    const drawing = await this.getOrFail(id);
+    if (drawing.status === 'completed') return this.verification(id);
+    if (drawing.status !== 'closed') {
+      throw new ConflictError(`Cannot execute a ${drawing.status} drawing (it must be closed)`);
+    }
+    await this.unitOfWork.run(async () => {
+      const now = this.clock.now();
+      const claimed = await this.draws.transition(
+        id,
+        ['closed'],
+        'completed',
+        { completedAt: now },
+        'completed_at IS NULL',
+      );
+      if (!claimed) return;
+      const seed = await this.draws.readSeed(id);
+      if (!seed || !drawing.ticketsHash) throw new Error(`Drawing ${id} has no seed or ticket list hash`);
+      const prizes = await this.draws.prizesOf(id);
+      const key = drawKey(seed, drawing.beaconValue, drawing.ticketsHash);
+      const { winners, nextCounter } = await drawWinners(
+        key,
+        this.source(id, drawing.totalTickets),
+        prizes.map((prize) => prize.rank),
+      );
+      for (const winner of winners) {
+        const prize = prizes.find((p) => p.rank === winner.prizeRank)!;
+        const ticket = await this.tickets.ownerOf(id, winner.ticketNumber);
+        const digital = prize.fulfillmentType === 'digital';
+        await this.draws.award(ticket, prize, {
+          status: digital ? 'delivered' : 'winner_notified',
+          notifiedAt: now,
+          deliveredAt: digital ? now : null,
+        });
+      }
+      await this.draws.update(id, { seed, drawCounter: nextCounter });
+      await this.audited(caller, 'drawing.execute', drawing, {
+        ...snapshot(await this.getOrFail(id)),
+        winners: winners.map((w) => ({ rank: w.prizeRank, ticket: w.ticketNumber })),
+      });
+    });
+    return this.verification(id);
+  }
+
+  /** One scheduler tick: opens, closes and executes whatever is due. Each step is safe to race. */
+  async tick(): Promise<void> {
+    for (const drawing of await this.draws.due(this.clock.now())) {
+      try {
+        if (drawing.status === 'scheduled') await this.transition(drawing.id, 'open', SYSTEM_PRINCIPAL);
+        else if (drawing.status === 'open') await this.transition(drawing.id, 'closed', SYSTEM_PRINCIPAL);
+        else await this.execute(drawing.id, SYSTEM_PRINCIPAL);
+      } catch (error) {
+        this.logger.error(`Scheduler step for drawing ${drawing.id} failed: ${String(error)}`);
+      }
+    }
+  }
+
+  /** Everything an outsider needs to recompute the winners (fair-draw.md, What the API publishes). */
+  async verification(id: string): Promise<Verification> {
+    const drawing = await this.getPublished(id);
+    const completed = drawing.status === 'completed';
+    const winners = completed ? await this.draws.winningTickets(id) : [];
+    const redraws = await this.draws.redrawsOf(id);
+    const replaced = new Set(redraws.map((r) => r.ticketNumber));
+    return {
+      drawing_id: drawing.id,
+      status: drawing.status,
+      algorithm: DRAW_ALGORITHM,
+      seed_commitment: drawing.seedCommitment,
+      seed: completed ? drawing.seed : null,
+      beacon: drawing.beaconRound
+        ? {
+            source: 'drand',
+            chain_hash: drawing.beaconChainHash ?? '',
+            round: Number(drawing.beaconRound),
+            randomness: completed ? drawing.beaconValue : null,
+            signature: completed ? drawing.beaconSignature : null,
+          }
+        : null,
+      tickets_hash: drawing.ticketsHash,
+      total_tickets: drawing.totalTickets,
+      prize_ranks: (await this.draws.prizesOf(id)).length,
+      winners: winners
+        .filter((ticket) => !replaced.has(ticket.ticketNumber))
+        .map((ticket) => ({
+          prize_rank: ticket.prize!.rank,
+          ticket_number: ticket.ticketNumber,
+          user_id: ticket.userId,
+        }))
+        .sort((a, b) => a.prize_rank - b.prize_rank),
+      redraws: redraws.map((r) => ({
+        prize_rank: r.prizeRank,
+        ticket_number: r.ticketNumber,
+        user_id: r.userId,
+        replaces_ticket: r.replacesTicket,
+      })),
+      ticket_list: `/api/v1/drawings/${drawing.id}/ticket-list`,
+    };
+  }
+
+  auditLog(query: { page: number; per_page: number }) {
+    return this.draws.listAudit(query);
+  }
+
+  /** The frozen list as CSV batches; only from sales close on (before, it can still change). */
+  async ticketList(id: string): Promise<AsyncGenerator<string>> {
+    const drawing = await this.getPublished(id);
+    if (!drawing.ticketsHash) throw new ConflictError('The ticket list is published at sales close');
+    return this.draws.ticketLines(id);
+  }
+
+  /** Streams the list once into its hash and publishes it (inside the closing unit of work). */
+  private async freezeTicketList(id: string): Promise<void> {
+    const hasher = new TicketsHasher();
+    await this.draws.forEachTicket(id, (ticketNumber, userId) => hasher.add(ticketNumber, userId));
+    const drawing = await this.getOrFail(id);
+    if (hasher.count !== drawing.totalTickets) {
+      throw new Error(`Drawing ${id}: ${hasher.count} tickets listed, total says ${drawing.totalTickets}`);
+    }
+    await this.draws.update(id, { ticketsHash: hasher.digestHex() });
+  }
+
+  private source(drawingId: string, total: number): TicketSource {
+    return {
+      total,
+      ownerOf: async (ticketNumber) => (await this.tickets.ownerOf(drawingId, ticketNumber)).userId,
+      countExcluding: (owners) => this.tickets.countExcluding(drawingId, [...owners]),
+    };
+  }
+
+  private async ledgerEntry(purchaseId: string) {
+    const entry = await this.tickets.spendEntry(purchaseId);
+    if (!entry) throw new Error(`Purchase ${purchaseId} has no ledger entry`);
+    return entry;
+  }
+
+  /** Appends an admin (or system) action to the audit log, in the caller's unit of work. */
+  async audited(
+    caller: Caller,
+    action: string,
+    before: Drawing | null,
+    after: Drawing | object,
+  ): Promise<void> {
+    const entity = (before ?? after) as Drawing;
+    await this.draws.audit({
+      actorId: userIdOf(caller),
+      action,
+      entityType: 'drawing',
+      entityId: entity.id,
+      beforeState: before ? snapshot(before) : null,
+      afterState: 'drawingType' in after ? snapshot(after as Drawing) : (after as Record<string, unknown>),
+    });
+  }
+
+  private async getOrFail(id: string): Promise<Drawing> {
+    const drawing = await this.tickets.findDrawing(id);
+    if (!drawing) throw new NotFoundError('Drawing');
+    return drawing;
+  }
+
+  /** Public reads: drafts do not exist for the public. */
+  private async getPublished(id: string): Promise<Drawing> {
+    const drawing = await this.tickets.findDrawing(id);
+    if (!drawing || drawing.status === 'draft') throw new NotFoundError('Drawing');
+    return drawing;
+  }
+}
