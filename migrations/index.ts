@@ -4,6 +4,7 @@ import { DeniedAccessTokens1764000000000 } from './1764000000000-denied-access-t
 import { LedgerSequence1764050000000 } from './1764050000000-ledger-sequence';
 import { ActivityEngine1764100000000 } from './1764100000000-activity-engine';
 import { SweepstakesDraw1764200000000 } from './1764200000000-sweepstakes-draw';
+import { LeaderboardRollups1764250000000 } from './1764250000000-leaderboard-rollups';
 
 /** Every migration, in order. The app and the CLI pass this list to the one DataSource. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   LedgerSequence1764050000000,
   ActivityEngine1764100000000,
   SweepstakesDraw1764200000000,
+  LeaderboardRollups1764250000000,
 ];

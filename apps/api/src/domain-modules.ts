@@ -1,5 +1,6 @@
 import { AuthModule } from '@fittrack/auth';
 import { FulfillmentModule } from '@fittrack/fulfillment';
+import { LeaderboardsModule } from '@fittrack/leaderboards';
 import { NotificationsModule } from '@fittrack/notifications';
 import { PointsModule } from '@fittrack/points';
 import { ReportsModule } from '@fittrack/reports';
@@ -14,6 +15,7 @@ export const DOMAIN_MODULES = [
   AuthModule,
   TrackersModule,
   PointsModule,
+  LeaderboardsModule,
   SweepstakesModule,
   FulfillmentModule,
   NotificationsModule,

@@ -24,6 +24,7 @@ export * from './clock/calendar';
 export * from './queue/jobs';
 export * from './queue/job-handler.decorator';
 export * from './queue/queue.port';
+export * from './queue/queue.tokens';
 export * from './queue/in-process.queue';
 export * from './health/health.module';
 export * from './health/readiness-check.decorator';

@@ -4,4 +4,6 @@ export * from './entities/profile.entity';
 export * from './users.repository';
 export * from './users.service';
 export * from './tiers';
+export * from './tier-changes';
+export * from './birthday-tiers.job';
 export * from './dto/user-response.dto';

@@ -1,4 +1,4 @@
-import { ALL_TIER_CODES, TIER_CODES, TierInputs, tierCodeAt, tierCodeOn } from './tiers';
+import { ALL_TIER_CODES, bracketBirthdaysOn, TIER_CODES, TierInputs, tierCodeAt, tierCodeOn } from './tiers';
 
 const profile = (overrides: Partial<TierInputs> = {}): TierInputs => ({
   dateOfBirth: '1990-06-15',
@@ -51,5 +51,34 @@ describe('tiers', () => {
     // 02:00 UTC on the 15th is still the 14th in New York.
     expect(tierCodeAt(turning30, new Date('2026-06-15T02:00:00Z'), 'America/New_York')).toBe('M-18-29-INT');
     expect(tierCodeAt(turning30, new Date('2026-06-15T04:00:00Z'), 'America/New_York')).toBe('M-30-39-INT');
+  });
+});
+
+describe('bracketBirthdaysOn', () => {
+  it('names the dates of birth that turn 30, 40, 50 or 60 on a day', () => {
+    expect(bracketBirthdaysOn('2026-01-15')).toEqual([
+      '1996-01-15',
+      '1986-01-15',
+      '1976-01-15',
+      '1966-01-15',
+    ]);
+  });
+
+  it('counts a 29 February birthday on 1 March outside leap years, and on the day in leap years', () => {
+    expect(bracketBirthdaysOn('2026-03-01')).toEqual([
+      '1996-03-01',
+      '1996-02-29',
+      '1986-03-01',
+      '1976-03-01',
+      '1976-02-29',
+      '1966-03-01',
+    ]);
+    expect(bracketBirthdaysOn('2028-02-29')).toEqual(['1988-02-29', '1968-02-29']);
+    expect(bracketBirthdaysOn('2028-03-01')).toEqual([
+      '1998-03-01',
+      '1988-03-01',
+      '1978-03-01',
+      '1968-03-01',
+    ]);
   });
 });

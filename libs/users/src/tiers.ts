@@ -43,3 +43,23 @@ export function tierCodeOn(profile: TierInputs, today: string): string | null {
 export function tierCodeAt(profile: TierInputs, now: Date, competitionTimeZone: string): string | null {
   return tierCodeOn(profile, calendarDateIn(now, competitionTimeZone));
 }
+
+/** Ages at which a user moves to the next age bracket. */
+const BRACKET_AGES = [30, 40, 50, 60];
+
+const isLeapYear = (year: number) => (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+
+/**
+ * The dates of birth whose owners enter a new age bracket on `date` (they turn 30, 40, 50 or 60 that day).
+ * Someone born on 29 February has their birthday on 1 March in other years (ageOn counts it so).
+ */
+export function bracketBirthdaysOn(date: string): string[] {
+  const year = Number(date.slice(0, 4));
+  const monthDay = date.slice(5);
+  return BRACKET_AGES.flatMap((age) => {
+    const born = year - age;
+    if (monthDay === '02-29') return isLeapYear(born) ? [`${born}-02-29`] : [];
+    const leapling = monthDay === '03-01' && !isLeapYear(year) && isLeapYear(born);
+    return leapling ? [`${born}-03-01`, `${born}-02-29`] : [`${born}-${monthDay}`];
+  });
+}

@@ -7,13 +7,15 @@ import { UsersService } from './users.service';
 import { UsersController } from './users.controller';
 import { AdminUsersController } from './admin-users.controller';
 import { MeController } from './me/me.controller';
+import { PublicRankReader, TierChangedHooks } from './tier-changes';
+import { BirthdayTiersHandler } from './birthday-tiers.job';
 
 @Module({
   imports: [TypeOrmModule.forFeature([User, Profile])],
   // Routes match in registration order: a `/users/me` controller must come before UsersController,
   // whose `/users/:id` would otherwise take `me` as an id (and answer 422).
   controllers: [MeController, UsersController, AdminUsersController],
-  providers: [UsersRepository, UsersService],
-  exports: [UsersRepository, UsersService],
+  providers: [UsersRepository, UsersService, TierChangedHooks, PublicRankReader, BirthdayTiersHandler],
+  exports: [UsersRepository, UsersService, TierChangedHooks, PublicRankReader],
 })
 export class UsersModule {}

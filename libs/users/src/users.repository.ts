@@ -100,6 +100,19 @@ export class UsersRepository extends BaseRepository<User> {
     return result.affected === 1;
   }
 
+  /** Users born on any of `dates` (YYYY-MM-DD) who have a demographic tier: the birthday job's candidates. */
+  async idsBornOn(dates: string[]): Promise<string[]> {
+    if (!dates.length) return [];
+    const rows = await this.manager
+      .getRepository(Profile)
+      .createQueryBuilder('p')
+      .select('p.userId', 'userId')
+      .where('p.dateOfBirth IN (:...dates)', { dates })
+      .andWhere('p.tierCode IS NOT NULL')
+      .getRawMany<{ userId: string }>();
+    return rows.map((row) => row.userId);
+  }
+
   saveProfile(profile: Profile): Promise<Profile> {
     return this.manager.getRepository(Profile).save(profile);
   }

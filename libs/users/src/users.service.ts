@@ -20,6 +20,7 @@ import { Profile } from './entities/profile.entity';
 import { User } from './entities/user.entity';
 import { UsersRepository, type ConnectionSummary } from './users.repository';
 import { tierCodeOn } from './tiers';
+import { TierChangedHooks } from './tier-changes';
 import type { CreateUserDto } from './dto/create-user.dto';
 import type { ListUsersQueryDto } from './dto/list-users-query.dto';
 import type { UpdateUserDto } from './dto/update-user.dto';
@@ -34,6 +35,7 @@ export class UsersService {
     private readonly unitOfWork: UnitOfWork,
     private readonly clock: Clock,
     @InjectConfig() private readonly config: AppConfig,
+    private readonly tierHooks: TierChangedHooks,
   ) {}
 
   list(query: ListUsersQueryDto): Promise<Page<User>> {
@@ -106,7 +108,34 @@ export class UsersService {
       ...(dto.role !== undefined && { role: dto.role }),
       ...(dto.status !== undefined && { status: dto.status }),
     };
-    return this.unitOfWork.run(() => this.users.updateWithProfile(user, userPatch, profilePatch));
+    const from = user.profile?.tierCode ?? null;
+    const tierChanges = user.profile !== null && user.profile !== undefined && profilePatch.tierCode !== from;
+    return this.unitOfWork.run(async () => {
+      // The ledger's user lock: no award writes this user's board rows under the old tier meanwhile.
+      if (tierChanges) await this.users.lockBalance(id);
+      const updated = await this.users.updateWithProfile(user, userPatch, profilePatch);
+      if (tierChanges) await this.tierHooks.publish({ userId: id, from, to: profilePatch.tierCode ?? null });
+      return updated;
+    });
+  }
+
+  /**
+   * Recalculates one user's tier on `today` (the daily birthday job); true when it changed. Idempotent: a
+   * second run finds the tier already right.
+   */
+  async recalculateTier(userId: string, today: string): Promise<boolean> {
+    return this.unitOfWork.run(async () => {
+      if (!(await this.users.lockBalance(userId))) return false;
+      const profile = (await this.users.get(userId))?.profile;
+      if (!profile) return false;
+      const to = tierCodeOn(profile, today);
+      if (to === profile.tierCode) return false;
+      const from = profile.tierCode;
+      profile.tierCode = to;
+      await this.users.saveProfile(profile);
+      await this.tierHooks.publish({ userId, from, to });
+      return true;
+    });
   }
 
   async remove(id: string): Promise<void> {

@@ -172,6 +172,10 @@ export function parseConfig(env: Env) {
       from: read.string('EMAIL_FROM', 'FitTrack <no-reply@fittrack.local>'),
       maxAttempts: read.int('EMAIL_MAX_ATTEMPTS', 5, 1, 20),
     },
+    leaderboards: {
+      /** How long a board may be served from the cache; every change to it invalidates it at once anyway. */
+      cacheTtlSeconds: read.int('LEADERBOARD_CACHE_TTL_S', 300, 1, 300),
+    },
   };
 
   if (production) {

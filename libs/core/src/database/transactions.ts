@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { Injectable, Logger } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
@@ -20,6 +21,8 @@ export class UnitOfWork {
   private readonly logger = new Logger(UnitOfWork.name);
   /** SQLite shares one connection: transactions on it would nest as savepoints, so they take turns. */
   private sqliteTurn: Promise<unknown> = Promise.resolve();
+  /** What the outermost unit runs once it has committed (see afterCommit). */
+  private readonly committed = new AsyncLocalStorage<Array<() => Promise<void>>>();
 
   constructor(private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>) {}
 
@@ -29,14 +32,35 @@ export class UnitOfWork {
 
   async run<T>(work: () => Promise<T>): Promise<T> {
     if (this.active) return work();
-    if (currentDbType() !== 'sqlite') return this.withRetry(work);
-    const turn = this.sqliteTurn.then(() => this.withRetry(work));
-    this.sqliteTurn = turn.catch(() => undefined);
-    return turn;
+    const callbacks: Array<() => Promise<void>> = [];
+    const result = await this.committed.run(callbacks, () => {
+      if (currentDbType() !== 'sqlite') return this.withRetry(work, callbacks);
+      const turn = this.sqliteTurn.then(() => this.withRetry(work, callbacks));
+      this.sqliteTurn = turn.catch(() => undefined);
+      return turn;
+    });
+    for (const callback of callbacks) {
+      // Committed already: a failing callback (a cache that is down) must not turn the unit into an error.
+      await callback().catch((error: unknown) =>
+        this.logger.error(`After-commit callback failed: ${String(error)}`),
+      );
+    }
+    return result;
   }
 
-  private async withRetry<T>(work: () => Promise<T>): Promise<T> {
+  /**
+   * Runs `callback` once the current unit of work has committed (at once outside one); never when it
+   * rolls back. For effects others must not see before the data: invalidating a cache.
+   */
+  async afterCommit(callback: () => Promise<void>): Promise<void> {
+    const callbacks = this.active ? this.committed.getStore() : undefined;
+    if (callbacks) callbacks.push(callback);
+    else await callback();
+  }
+
+  private async withRetry<T>(work: () => Promise<T>, callbacks: Array<() => Promise<void>>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
+      callbacks.length = 0; // an aborted attempt's callbacks go with it
       try {
         return await this.txHost.withTransaction(work);
       } catch (error) {

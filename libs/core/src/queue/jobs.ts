@@ -1,14 +1,18 @@
 /** Every job the system runs, and the queue each belongs to. A job name without exactly one handler fails startup. */
 export enum QueueName {
   Email = 'email',
+  Maintenance = 'maintenance',
 }
 
 export enum JobName {
   SendEmail = 'send-email',
+  /** Daily: recalculates the tiers of users whose birthday moved them to another age bracket. */
+  RecalculateBirthdayTiers = 'recalculate-birthday-tiers',
 }
 
 export const QUEUE_OF_JOB: Record<JobName, QueueName> = {
   [JobName.SendEmail]: QueueName.Email,
+  [JobName.RecalculateBirthdayTiers]: QueueName.Maintenance,
 };
 
 export interface JobOptions {

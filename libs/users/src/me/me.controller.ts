@@ -10,6 +10,7 @@ import {
 } from '@fittrack/core';
 import { UsersService } from '../users.service';
 import { UsersRepository } from '../users.repository';
+import { PublicRankReader } from '../tier-changes';
 import { toUserResponse, USER_EXAMPLE, UserResponseDto } from '../dto/user-response.dto';
 import { PublicProfileDto, UpdateMeDto, UpdateMyProfileDto } from './me.dto';
 
@@ -24,6 +25,7 @@ export class MeController {
   constructor(
     private readonly users: UsersService,
     private readonly repository: UsersRepository,
+    private readonly ranks: PublicRankReader,
   ) {}
 
   @Get('me')
@@ -74,6 +76,7 @@ export class MeController {
       tier_code: 'F-30-39-INT',
       total_points_earned: 5210,
       member_since: '2026-01-02T09:30:00.000Z',
+      alltime_rank: 12,
     },
   })
   async getPublicProfile(@Param('id', IsUuidParam) id: string): Promise<PublicProfileDto> {
@@ -85,6 +88,7 @@ export class MeController {
       tier_code: user.profile.tierCode,
       total_points_earned: user.totalPointsEarned,
       member_since: user.createdAt.toISOString(),
+      alltime_rank: await this.ranks.rankOf(user.id, user.profile.tierCode),
     };
   }
 }

@@ -29,4 +29,12 @@ export class PublicProfileDto {
 
   @ApiProperty({ example: '2026-01-02T15:04:05.000Z', description: 'When the account was created' })
   member_since!: string;
+
+  @ApiProperty({
+    nullable: true,
+    type: Number,
+    example: 12,
+    description: "Rank on the all-time board of the user's tier; null when not ranked (no tier, no points)",
+  })
+  alltime_rank!: number | null;
 }

@@ -1,0 +1,142 @@
+import { Injectable } from '@nestjs/common';
+import { type EntityManager, In, type Repository, type SelectQueryBuilder } from 'typeorm';
+import { DataContext } from '@fittrack/core';
+import { Profile } from '@fittrack/users';
+import { LeaderboardRollup } from './entities/leaderboard-rollup.entity';
+
+/** One board: a tier's rows of one period. */
+export interface Board {
+  tierCode: string;
+  periodKey: string;
+}
+
+export interface RankedRow {
+  rank: number;
+  userId: string;
+  points: number;
+}
+
+/**
+ * The leaderboard rollups. Every query runs on the current unit of work's EntityManager (ADR 0009), so the
+ * points-changed hook's writes join the transaction that posts the points. Reads order a board exactly
+ * as the rank index does (points descending, reached_at, user id): a page is a range scan of it and a
+ * rank is a counted range.
+ */
+@Injectable()
+export class LeaderboardsRepository {
+  constructor(private readonly data: DataContext) {}
+
+  private get manager(): EntityManager {
+    return this.data.txHost.tx;
+  }
+
+  private get rollups(): Repository<LeaderboardRollup> {
+    return this.manager.getRepository(LeaderboardRollup);
+  }
+
+  /** The user's tier as the profile says now (null: none yet). */
+  async tierOf(userId: string): Promise<string | null> {
+    const profile = await this.manager
+      .getRepository(Profile)
+      .findOne({ select: { tierCode: true }, where: { userId } });
+    return profile?.tierCode ?? null;
+  }
+
+  /**
+   * Adds `delta` to the user's rows of `periodKeys` (creating missing ones on `tierCode`'s board) and
+   * stamps them `at`. Update-then-insert is race-free only under the user's ledger lock, which the
+   * points-changed hook holds; portable, so no per-dialect upsert.
+   */
+  async addEarning(
+    userId: string,
+    tierCode: string | null,
+    periodKeys: string[],
+    delta: number,
+    at: Date,
+  ): Promise<void> {
+    const existing = await this.rollups.find({
+      select: { periodKey: true },
+      where: { userId, periodKey: In(periodKeys) },
+    });
+    const present = existing.map((row) => row.periodKey);
+    if (present.length) {
+      await this.rollups
+        .createQueryBuilder()
+        .update()
+        .set({ points: () => 'points + :delta', reachedAt: at })
+        .where('user_id = :userId AND period_key IN (:...present)', { userId, present, delta })
+        .execute();
+    }
+    const missing = periodKeys.filter((key) => !present.includes(key));
+    if (missing.length) {
+      await this.rollups
+        .createQueryBuilder()
+        .insert()
+        .values(missing.map((periodKey) => ({ userId, periodKey, tierCode, points: delta, reachedAt: at })))
+        .updateEntity(false)
+        .execute();
+    }
+  }
+
+  /** Moves every row of the user to `tierCode`'s boards (a tier change takes the period points along). */
+  async moveTier(userId: string, tierCode: string | null): Promise<void> {
+    await this.rollups.update({ userId }, { tierCode });
+  }
+
+  private board({ tierCode, periodKey }: Board): SelectQueryBuilder<LeaderboardRollup> {
+    return this.rollups
+      .createQueryBuilder('r')
+      .where('r.tierCode = :tierCode AND r.periodKey = :periodKey AND r.points > 0', { tierCode, periodKey });
+  }
+
+  /** Users ranked on the board (0 points: not ranked). */
+  count(board: Board): Promise<number> {
+    return this.board(board).getCount();
+  }
+
+  /** Ranks `skip + 1` .. `skip + take` of the board. */
+  async ranked(board: Board, skip: number, take: number): Promise<RankedRow[]> {
+    if (take <= 0) return [];
+    const rows = await this.board(board)
+      .select(['r.userId AS "userId"', 'r.points AS "points"'])
+      .orderBy('r.points', 'DESC')
+      .addOrderBy('r.reachedAt', 'ASC')
+      .addOrderBy('r.userId', 'ASC')
+      .offset(skip)
+      .limit(take)
+      .getRawMany<{ userId: string; points: number | string }>();
+    return rows.map((row, i) => ({ rank: skip + i + 1, userId: row.userId, points: Number(row.points) }));
+  }
+
+  /**
+   * The user's rank and points on the board, or null when not ranked there: 1 + the rows ahead of theirs
+   * (more points; or as many, reached earlier; or the same instant and a smaller id). `points >= :points`
+   * bounds the count to the index range ahead of the user.
+   */
+  async position(board: Board, userId: string): Promise<{ rank: number; points: number } | null> {
+    const own = await this.board(board)
+      .select(['r.points AS "points"', 'r.reachedAt AS "reachedAt"'])
+      .andWhere('r.userId = :userId', { userId })
+      .getRawOne<{ points: number | string; reachedAt: unknown }>();
+    if (!own) return null;
+    const ahead = await this.board(board)
+      .andWhere('r.points >= :points', { points: own.points })
+      .andWhere(
+        '(r.points > :points OR r.reachedAt < :reachedAt OR (r.reachedAt = :reachedAt AND r.userId < :userId))',
+        // The stored value as read: the same representation compares equal on every driver.
+        { points: own.points, reachedAt: own.reachedAt, userId },
+      )
+      .getCount();
+    return { rank: ahead + 1, points: Number(own.points) };
+  }
+
+  /** Display names of users, by id. */
+  async displayNames(userIds: string[]): Promise<Map<string, string>> {
+    if (!userIds.length) return new Map();
+    const profiles = await this.manager.getRepository(Profile).find({
+      select: { userId: true, displayName: true },
+      where: { userId: In(userIds) },
+    });
+    return new Map(profiles.map((profile) => [profile.userId, profile.displayName]));
+  }
+}

@@ -1,0 +1,71 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { CronJob } from 'cron';
+import {
+  type AppConfig,
+  calendarDateIn,
+  Clock,
+  InjectConfig,
+  JobName,
+  QUEUE_PROCESSING,
+  QueuePort,
+} from '@fittrack/core';
+
+/** One cron tick: it only enqueues jobs, with deterministic ids, so running it twice changes nothing. */
+export interface Tick {
+  name: string;
+  /** Cron expression, in the competition time zone. */
+  cronTime: string;
+  run: () => Promise<void>;
+}
+
+/**
+ * The cron ticks (architecture: scheduler → queue → handler). Registered only in a process that runs
+ * jobs (the worker, or the API in embedded mode), so one deployment ticks once per worker, and each
+ * tick's job ids collapse duplicates. Add a tick to `ticks()`.
+ */
+@Injectable()
+export class SchedulerTicks implements OnApplicationBootstrap {
+  private readonly logger = new Logger('Scheduler');
+
+  constructor(
+    private readonly registry: SchedulerRegistry,
+    private readonly queue: QueuePort,
+    private readonly clock: Clock,
+    @InjectConfig() private readonly config: AppConfig,
+    @Inject(QUEUE_PROCESSING) private readonly processing: boolean,
+  ) {}
+
+  ticks(): Tick[] {
+    return [
+      {
+        name: 'birthday-tiers',
+        cronTime: '5 0 * * *', // 00:05, after midnight in the competition zone
+        run: () => this.birthdayTiers(),
+      },
+    ];
+  }
+
+  /** Enqueues the day's birthday tier recalculation (job id: the competition day). */
+  async birthdayTiers(): Promise<void> {
+    const date = calendarDateIn(this.clock.now(), this.config.competitionTimeZone);
+    await this.queue.enqueue(JobName.RecalculateBirthdayTiers, { date }, { jobId: `birthday-tiers:${date}` });
+  }
+
+  onApplicationBootstrap(): void {
+    if (!this.processing) return;
+    for (const tick of this.ticks()) {
+      const job = CronJob.from({
+        cronTime: tick.cronTime,
+        timeZone: this.config.competitionTimeZone,
+        waitForCompletion: true,
+        onTick: () =>
+          tick
+            .run()
+            .catch((error: unknown) => this.logger.error(`Tick ${tick.name} failed: ${String(error)}`)),
+      });
+      this.registry.addCronJob(tick.name, job);
+      job.start();
+    }
+  }
+}
