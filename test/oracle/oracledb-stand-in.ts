@@ -319,7 +319,8 @@ export class OracleStandIn {
       }
     } else if ((m = /^ALTER TABLE "(\w+)" ADD (.*)$/s.exec(sql))) {
       const table = this.tables.get(m[1]);
-      const added = table && parseTableBody(m[1], m[2]);
+      // A CHECK added later names columns of the existing table.
+      const added = table && parseTableBody(m[1], m[2], table.columns);
       if (table && added) {
         table.columns.push(...added.columns);
         table.constraints.push(...added.constraints);
@@ -332,7 +333,7 @@ export class OracleStandIn {
   }
 }
 
-function parseTableBody(name: string, body: string): CatalogTable {
+function parseTableBody(name: string, body: string, existing: CatalogColumn[] = []): CatalogTable {
   const table: CatalogTable = { name, columns: [], constraints: [], foreignKeys: [] };
   for (const part of splitTopLevel(body)) {
     const quoted = (text: string) => [...text.matchAll(/"(\w+)"/g)].map((q) => q[1]);
@@ -340,7 +341,9 @@ function parseTableBody(name: string, body: string): CatalogTable {
     if ((m = /^CONSTRAINT "(\w+)" (PRIMARY KEY|UNIQUE) \((.*)\)$/s.exec(part))) {
       table.constraints.push({ name: m[1], type: m[2] === 'UNIQUE' ? 'U' : 'P', columns: quoted(m[3]) });
     } else if ((m = /^CONSTRAINT "(\w+)" CHECK \((.*)\)$/s.exec(part))) {
-      const columns = quoted(m[2]).filter((c) => table.columns.some((col) => col.name === c));
+      const columns = quoted(m[2]).filter((c) =>
+        [...existing, ...table.columns].some((col) => col.name === c),
+      );
       table.constraints.push({ name: m[1], type: 'C', columns, condition: m[2] });
     } else if (
       (m =

@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import type { Readable } from 'node:stream';
 import { Not, In } from 'typeorm';
 import { PointTransaction } from '@fittrack/points';
 import { BaseRepository, DataContext, LIST_ALIAS, rowLock } from '@fittrack/core';
@@ -99,23 +98,6 @@ export class TicketsRepository extends BaseRepository<Ticket> {
       drawingId,
       ...(owners.length ? { userId: Not(In([...owners])) } : {}),
     });
-  }
-
-  async markWinner(ticketId: string, prizeId: string): Promise<void> {
-    await this.repository.update({ id: ticketId }, { isWinner: true, prizeId });
-  }
-
-  /** `ticket_number, user_id` rows in ascending order as a stream: a million tickets never sit in memory. */
-  async streamList(drawingId: string): Promise<Readable & AsyncIterable<{ n: number | string; u: string }>> {
-    const stream = await this.manager
-      .getRepository(Ticket)
-      .createQueryBuilder('t')
-      .select('t.ticketNumber', 'n')
-      .addSelect('t.userId', 'u')
-      .where('t.drawingId = :drawingId', { drawingId })
-      .orderBy('t.ticketNumber', 'ASC')
-      .stream();
-    return stream as Readable & AsyncIterable<{ n: number | string; u: string }>;
   }
 
   /** Own tickets across drawings with the drawing's name and status. */
