@@ -1,7 +1,8 @@
 import { createHash, createHmac } from 'node:crypto';
 import { PrizeFulfillment } from '@fittrack/fulfillment';
 import { PointTransaction } from '@fittrack/points';
-import { DrawingExecutionService, Ticket } from '@fittrack/sweepstakes';
+import { SchedulerTicks } from '@fittrack/scheduler';
+import { Ticket } from '@fittrack/sweepstakes';
 import { User } from '@fittrack/users';
 import { type ApiClient, apiClient, asAdmin, asUser } from '../support/api-client';
 import { createTestApp, type TestApp } from '../support/test-app';
@@ -190,16 +191,20 @@ describe('the verifiable draw', () => {
 
   it('the scheduler tick opens, closes and executes due drawings; every admin action is in the audit log', async () => {
     const drawing = await createDrawing(t, admin, 'scheduled');
-    const execution = t.app.get(DrawingExecutionService);
-    await execution.tick();
+    // The minute cron tick enqueues the job; the job runs DrawingExecutionService.tick.
+    const tick = async () => {
+      await t.app.get(SchedulerTicks).dueDrawings();
+      await t.drainJobs();
+    };
+    await tick();
     expect((await admin.get(`/drawings/${drawing.id}`).expect(200)).body.status).toBe('open');
     const user = await memberWithPoints(t, 1000);
     await asUser(t, user).post(`/drawings/${drawing.id}/tickets`).send({ quantity: 1 }).expect(201);
     t.clock.set(new Date(t.clock.now().getTime() + 3_700_000));
-    await execution.tick();
+    await tick();
     expect((await admin.get(`/drawings/${drawing.id}`).expect(200)).body.status).toBe('closed');
     t.clock.set(new Date(t.clock.now().getTime() + 300_000));
-    await execution.tick();
+    await tick();
     const done = (await admin.get(`/drawings/${drawing.id}`).expect(200)).body;
     expect(done.status).toBe('completed');
     const log = (await admin.get('/admin/audit-log?per_page=100').expect(200)).body.data.filter(

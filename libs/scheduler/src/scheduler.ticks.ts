@@ -43,6 +43,7 @@ export class SchedulerTicks implements OnApplicationBootstrap {
         cronTime: '5 0 * * *', // 00:05, after midnight in the competition zone
         run: () => this.birthdayTiers(),
       },
+      { name: 'due-drawings', cronTime: '* * * * *', run: () => this.dueDrawings() },
     ];
   }
 
@@ -50,6 +51,12 @@ export class SchedulerTicks implements OnApplicationBootstrap {
   async birthdayTiers(): Promise<void> {
     const date = calendarDateIn(this.clock.now(), this.config.competitionTimeZone);
     await this.queue.enqueue(JobName.RecalculateBirthdayTiers, { date }, { jobId: `birthday-tiers:${date}` });
+  }
+
+  /** Enqueues the minute's drawings step (job id: the minute, so two workers ticking enqueue it once). */
+  async dueDrawings(): Promise<void> {
+    const minute = new Date(Math.floor(this.clock.now().getTime() / 60_000) * 60_000).toISOString();
+    await this.queue.enqueue(JobName.RunDueDrawings, { minute }, { jobId: `due-drawings:${minute}` });
   }
 
   onApplicationBootstrap(): void {

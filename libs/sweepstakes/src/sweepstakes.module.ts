@@ -19,6 +19,7 @@ import { TicketsController } from './tickets.controller';
 import { DrawRepository } from './draw/draw.repository';
 import { DrawingExecutionService } from './draw/drawing-execution.service';
 import { DrawController } from './draw/draw.controller';
+import { DueDrawingsHandler } from './draw/due-drawings.job';
 
 @Module({
   imports: [
@@ -36,6 +37,7 @@ import { DrawController } from './draw/draw.controller';
     TicketsService,
     DrawRepository,
     DrawingExecutionService,
+    DueDrawingsHandler,
   ],
   exports: [DrawingsRepository, DrawingsService, TicketsRepository, TicketsService, DrawingExecutionService],
 })

@@ -1,17 +1,21 @@
 /** Every job the system runs, and the queue each belongs to. A job name without exactly one handler fails startup. */
 export enum QueueName {
   Email = 'email',
+  Sweepstakes = 'sweepstakes',
   Maintenance = 'maintenance',
 }
 
 export enum JobName {
   SendEmail = 'send-email',
+  /** Every minute: opens, closes and executes the drawings that are due (DrawingExecutionService.tick). */
+  RunDueDrawings = 'run-due-drawings',
   /** Daily: recalculates the tiers of users whose birthday moved them to another age bracket. */
   RecalculateBirthdayTiers = 'recalculate-birthday-tiers',
 }
 
 export const QUEUE_OF_JOB: Record<JobName, QueueName> = {
   [JobName.SendEmail]: QueueName.Email,
+  [JobName.RunDueDrawings]: QueueName.Sweepstakes,
   [JobName.RecalculateBirthdayTiers]: QueueName.Maintenance,
 };
 
