@@ -140,9 +140,13 @@ describe('Bull on Redis: the API enqueues, the worker process consumes', () => {
       expect(res.body.checks.redis.status).toBe('down');
     } finally {
       process.env.REDIS_URL = REDIS_URL;
+      // Stop accepting first: Redis clients reconnect while the app closes, and the server's close waits
+      // for every connection it holds.
+      const closed = new Promise((resolve) => silent.close(resolve));
       for (const socket of sockets) socket.destroy();
       await broken.close();
-      await new Promise((resolve) => silent.close(resolve));
+      for (const socket of sockets) socket.destroy();
+      await closed;
     }
   }, 20_000);
 });
