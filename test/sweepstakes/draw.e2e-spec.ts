@@ -1,4 +1,3 @@
-import { createHash, createHmac } from 'node:crypto';
 import { PrizeFulfillment } from '@fittrack/fulfillment';
 import { PointTransaction } from '@fittrack/points';
 import { SchedulerTicks } from '@fittrack/scheduler';
@@ -7,67 +6,7 @@ import { User } from '@fittrack/users';
 import { type ApiClient, apiClient, asAdmin, asUser } from '../support/api-client';
 import { createTestApp, type TestApp } from '../support/test-app';
 import { dataSource } from '../api/fixtures';
-import { createDrawing, memberWithPoints } from './support';
-
-interface Published {
-  seed_commitment: string;
-  seed: string | null;
-  beacon: { randomness: string | null } | null;
-  tickets_hash: string;
-  total_tickets: number;
-  prize_ranks: number;
-  winners: Array<{ prize_rank: number; ticket_number: number; user_id: string }>;
-}
-
-/**
- * An implementation of fair-draw.md written apart from the app's (BigInt arithmetic, no shared code): every
- * draw in these tests is recomputed from /verify and the ticket list, as an outsider would.
- */
-function recompute(
-  v: Published,
-  csv: string,
-): Array<{ prize_rank: number; ticket_number: number; user_id: string }> {
-  const lines = csv.trim().split('\n');
-  if (lines[0] !== 'ticket_number,user_id') throw new Error('bad header');
-  const owners = lines.slice(1).map((line) => line.split(',')[1]);
-  const listHash = createHash('sha256')
-    .update(owners.map((owner, i) => `${i + 1}:${owner}\n`).join(''))
-    .digest('hex');
-  if (listHash !== v.tickets_hash) throw new Error('ticket list does not match tickets_hash');
-  if (createHash('sha256').update(Buffer.from(v.seed!, 'hex')).digest('hex') !== v.seed_commitment) {
-    throw new Error('seed does not match its commitment');
-  }
-  const key = createHash('sha256')
-    .update(
-      Buffer.concat([
-        Buffer.from('fittrack-draw-v1'),
-        Buffer.from(v.seed!, 'hex'),
-        Buffer.from(v.beacon?.randomness ?? '', 'hex'),
-        Buffer.from(v.tickets_hash, 'hex'),
-      ]),
-    )
-    .digest();
-  const n = BigInt(owners.length);
-  const winners: Array<{ prize_rank: number; ticket_number: number; user_id: string }> = [];
-  const won = new Set<string>();
-  let c = 0n;
-  for (let rank = 1; rank <= v.prize_ranks && n > 0n; rank++) {
-    if (!owners.some((owner) => !won.has(owner))) break;
-    for (;;) {
-      const counter = Buffer.alloc(8);
-      counter.writeBigUInt64BE(c++);
-      const x = BigInt('0x' + createHmac('sha256', key).update(counter).digest('hex').slice(0, 16));
-      if (x >= 2n ** 64n - (2n ** 64n % n)) continue;
-      const ticket = Number(x % n) + 1;
-      const owner = owners[ticket - 1];
-      if (won.has(owner)) continue;
-      won.add(owner);
-      winners.push({ prize_rank: rank, ticket_number: ticket, user_id: owner });
-      break;
-    }
-  }
-  return winners;
-}
+import { createDrawing, memberWithPoints, recompute } from './support';
 
 describe('the verifiable draw', () => {
   let t: TestApp;

@@ -7,6 +7,9 @@ import {
   completeOpenApiDocument,
   bodyGuard,
   createValidationPipe,
+  HTTP_LOGGER,
+  httpMetrics,
+  Metrics,
   ProblemDetailsFilter,
   requestId,
   sendProblem,
@@ -14,6 +17,8 @@ import {
 import cookieParser from 'cookie-parser';
 import express from 'express';
 import helmet from 'helmet';
+import { Logger as PinoLogger } from 'nestjs-pino';
+import type { HttpLogger } from 'pino-http';
 import { join } from 'node:path';
 import { prepareDatabase } from './prepare-database';
 
@@ -30,9 +35,12 @@ export const ROOT = join(
 export async function initApp(app: NestExpressApplication): Promise<AppConfig> {
   const config = app.get<AppConfig>(appConfig.KEY);
   app.set('query parser', 'extended');
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
+  app.useLogger(app.get(PinoLogger));
   app.use(requestId);
+  app.use(app.get<HttpLogger>(HTTP_LOGGER));
+  app.use(httpMetrics(app.get(Metrics)));
   app.use(
     helmet({
       // The Swagger UI and the test page use inline scripts and styles.
@@ -43,7 +51,7 @@ export async function initApp(app: NestExpressApplication): Promise<AppConfig> {
   app.use(cookieParser());
   app.useBodyParser('json', { limit: '1mb' });
   app.use(bodyGuard);
-  app.setGlobalPrefix('api/v1', { exclude: ['health', 'health/live', 'health/ready'] });
+  app.setGlobalPrefix('api/v1', { exclude: ['health', 'health/live', 'health/ready', 'metrics'] });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter());
   serveTestPage(app, config);

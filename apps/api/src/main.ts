@@ -8,8 +8,10 @@ import { initApp } from './init-app';
 async function bootstrap(): Promise<void> {
   // Parsed here as well, so bad settings fail before anything starts and LOG_LEVEL covers boot logs.
   const { logLevel } = parseConfig(process.env);
+  // Boot logs wait for the JSON logger initApp installs (nestjs-pino), then go out through it.
   const app = await NestFactory.create<NestExpressApplication>(AppModule, {
     logger: logLevelsUpTo(logLevel),
+    bufferLogs: true,
   });
   const config = await initApp(app);
   await app.listen(config.port, config.host);

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { type AppConfig, appConfig, logLevelsUpTo, parseConfig } from '@fittrack/core';
+import { Logger as PinoLogger } from 'nestjs-pino';
 import { WorkerModule } from './worker.module';
 
 /**
@@ -11,7 +12,11 @@ async function bootstrap(): Promise<void> {
   // Validate first: without Redis there is nothing to consume (the API runs jobs in-process).
   const { redisUrl, logLevel } = parseConfig(process.env);
   if (!redisUrl) throw new Error('REDIS_URL is required: without Redis the API runs every job in-process');
-  const app = await NestFactory.createApplicationContext(WorkerModule, { logger: logLevelsUpTo(logLevel) });
+  const app = await NestFactory.createApplicationContext(WorkerModule, {
+    logger: logLevelsUpTo(logLevel),
+    bufferLogs: true,
+  });
+  app.useLogger(app.get(PinoLogger));
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   const config = app.get<AppConfig>(appConfig.KEY);
   new Logger('Worker').log(`FitTrack worker consuming Bull queues (database: ${config.database.type})`);

@@ -7,6 +7,7 @@ import {
   ForbiddenError,
   InjectConfig,
   isUniqueViolation,
+  Metrics,
   type Principal,
   randomToken,
   sha256Hex,
@@ -53,6 +54,7 @@ export class AuthService {
     private readonly unitOfWork: UnitOfWork,
     private readonly clock: Clock,
     @InjectConfig() private readonly config: AppConfig,
+    private readonly metrics: Metrics,
   ) {}
 
   async register(input: RegisterDto): Promise<{ user_id: string; message: string }> {
@@ -85,6 +87,7 @@ export class AuthService {
       if (isUniqueViolation(error)) throw new ConflictError('Email already registered');
       throw error;
     }
+    this.metrics.registrations.inc();
     await this.email.dispatch(outboxId);
     this.logger.log(`Registered user ${userId}`);
     return { user_id: userId, message: 'Verification email sent' };

@@ -2,6 +2,7 @@ import { DynamicModule, Global, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import { ClsModule } from 'nestjs-cls';
+import { LoggerModule } from 'nestjs-pino';
 import { ClsPluginTransactional } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import type { DataSourceOptions } from 'typeorm';
@@ -14,6 +15,9 @@ import { ClockTimestampsSubscriber } from './database/clock-timestamps.subscribe
 import { UnitOfWork } from './database/transactions';
 import { QueueModule } from './queue/queue.module';
 import { QUEUE_PROCESSING } from './queue/queue.tokens';
+import { createHttpLogger, HTTP_LOGGER, LOG_DESTINATION, loggerParams } from './logging/logging';
+import { Metrics } from './metrics/metrics';
+import { MetricsCollectors } from './metrics/metrics-collectors';
 
 export type ProcessRole = 'api' | 'worker' | 'cli';
 
@@ -35,6 +39,15 @@ export class CoreModule {
       module: CoreModule,
       imports: [
         ConfigModule.forRoot({ isGlobal: true, load: [appConfig], cache: true }),
+        LoggerModule.forRootAsync({
+          providers: [
+            // Tests override LOG_DESTINATION to read the lines; stdout otherwise.
+            { provide: LOG_DESTINATION, useValue: null },
+            { provide: HTTP_LOGGER, inject: [appConfig.KEY, LOG_DESTINATION], useFactory: createHttpLogger },
+          ],
+          inject: [HTTP_LOGGER],
+          useFactory: loggerParams,
+        }),
         TypeOrmModule.forRootAsync({
           inject: [appConfig.KEY],
           useFactory: (config: AppConfig) => ({
@@ -59,6 +72,8 @@ export class CoreModule {
         DataContext,
         ClockTimestampsSubscriber,
         UnitOfWork,
+        Metrics,
+        MetricsCollectors,
         {
           provide: QUEUE_PROCESSING,
           inject: [appConfig.KEY],
@@ -66,7 +81,7 @@ export class CoreModule {
             options.role === 'worker' || (options.role === 'api' && !config.redisUrl),
         },
       ],
-      exports: [Clock, DatabaseService, DataContext, UnitOfWork, QUEUE_PROCESSING],
+      exports: [Clock, DatabaseService, DataContext, UnitOfWork, QUEUE_PROCESSING, Metrics],
     };
   }
 }

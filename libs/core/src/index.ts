@@ -28,4 +28,8 @@ export * from './queue/queue.tokens';
 export * from './queue/in-process.queue';
 export * from './health/health.module';
 export * from './health/readiness-check.decorator';
+export * from './logging/logging';
+export * from './logging/request-context';
+export * from './metrics/metrics';
+export * from './metrics/http-metrics.middleware';
 export * from './core.module';

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { createTransport } from 'nodemailer';
-import { type AppConfig, ManualClock } from '@fittrack/core';
+import { type AppConfig, ManualClock, Metrics } from '@fittrack/core';
 import type { EmailOutboxRepository } from './email-outbox.repository';
 import { EmailSender } from './email.sender';
 import type { EmailOutbox } from './entities/email-outbox.entity';
@@ -31,7 +31,7 @@ describe('EmailSender', () => {
     sendMail = jest.fn().mockResolvedValue({});
     jest.mocked(createTransport).mockReturnValue({ sendMail, close: jest.fn() } as never);
     outbox = { claim: jest.fn(), markSent: jest.fn(), markFailed: jest.fn() };
-    sender = new EmailSender(outbox as unknown as EmailOutboxRepository, clock, config);
+    sender = new EmailSender(outbox as unknown as EmailOutboxRepository, clock, config, new Metrics());
   });
   afterEach(() => jest.restoreAllMocks());
 

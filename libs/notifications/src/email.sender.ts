@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { createTransport, Transporter } from 'nodemailer';
-import { type AppConfig, Clock, InjectConfig, JobHandler, JobName } from '@fittrack/core';
+import { type AppConfig, Clock, InjectConfig, JobHandler, JobName, Metrics } from '@fittrack/core';
 import { EmailOutboxRepository } from './email-outbox.repository';
 import type { SendEmailJob } from './email.service';
 
@@ -20,6 +20,7 @@ export class EmailSender implements OnModuleDestroy {
     private readonly outbox: EmailOutboxRepository,
     private readonly clock: Clock,
     @InjectConfig() private readonly config: AppConfig,
+    private readonly metrics: Metrics,
   ) {
     this.transport = config.email.smtpUrl ? createTransport(config.email.smtpUrl) : null;
   }
@@ -49,10 +50,12 @@ export class EmailSender implements OnModuleDestroy {
       this.logger.warn(
         `Email ${email.id} (${email.template}) attempt ${email.attempts} failed: ${String(error)}`,
       );
+      this.metrics.emails.inc({ outcome: 'failed' });
       await this.outbox.markFailed(email.id, String(error), final);
       throw error;
     }
     // Outside the try: once SMTP took it, a failure here must not put the row back to pending (a resend).
+    this.metrics.emails.inc({ outcome: 'sent' });
     await this.outbox.markSent(email.id, this.clock.now());
   }
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Clock, ConflictError, NotFoundError, UnitOfWork, UnprocessableError } from '@fittrack/core';
+import { Clock, ConflictError, Metrics, NotFoundError, UnitOfWork, UnprocessableError } from '@fittrack/core';
 import { UsersRepository } from '@fittrack/users';
 import type { PointTransaction, ReferenceType, TransactionType } from './entities/point-transaction.entity';
 import { PointTransactionsRepository } from './point-transactions.repository';
@@ -54,6 +54,7 @@ export class LedgerService {
     private readonly hooks: PointsChangedHooks,
     private readonly unitOfWork: UnitOfWork,
     private readonly clock: Clock,
+    private readonly metrics: Metrics,
   ) {}
 
   /** Takes the user's ledger lock for the rest of the current unit of work; read what you pay from after it. */
@@ -70,7 +71,7 @@ export class LedgerService {
    */
   async post(input: PostEntry): Promise<PostResult> {
     this.check(input);
-    return this.unitOfWork.run(async () => {
+    const result = await this.unitOfWork.run(async (): Promise<PostResult> => {
       const balance = await this.lockUser(input.userId);
       // Under the lock: a concurrent post with the same key has committed or not started.
       const existing = await this.ledger.findByIdempotencyKey(input.idempotencyKey);
@@ -117,6 +118,12 @@ export class LedgerService {
       }
       return { entry, replayed: false };
     });
+    // After the unit of work (committed unless the caller's own transaction still rolls back).
+    const earned = result.entry && !result.replayed && isEarning(input.type, input.reference) ? result.entry.amount : 0;
+    if (earned > 0) {
+      this.metrics.pointsEarned.inc(earned);
+    }
+    return result;
   }
 
   private check(input: PostEntry): void {

@@ -14,6 +14,7 @@ import {
 } from '@fittrack/core';
 import { DrawingsRepository } from './drawings.repository';
 import { DrawingExecutionService } from './draw/drawing-execution.service';
+import { BeaconService } from './draw/beacon';
 import type { Drawing } from './entities/drawing.entity';
 import type { Prize } from './entities/prize.entity';
 import { canTransition, EDITABLE_STATUSES } from './drawing-state';
@@ -31,6 +32,7 @@ export class DrawingsService {
     private readonly drawings: DrawingsRepository,
     private readonly unitOfWork: UnitOfWork,
     private readonly lifecycle: DrawingExecutionService,
+    private readonly beacon: BeaconService,
   ) {}
 
   /** Non-admins never see drafts. */
@@ -103,6 +105,8 @@ export class DrawingsService {
         dto.ticket_sales_close ?? drawing.ticketSalesClose,
         dto.drawing_time ?? drawing.drawingTime,
       );
+      // Still scheduled (no ticket exists): a moved drawing time moves the published beacon round with it.
+      if (drawing.beaconRound) patch.beaconRound = String(this.beacon.roundFor(patch.drawingTime!));
       if (dto.name !== undefined) patch.name = dto.name;
       if (dto.description !== undefined) patch.description = dto.description ?? null;
       if (dto.ticket_cost_points !== undefined) patch.ticketCostPoints = dto.ticket_cost_points;

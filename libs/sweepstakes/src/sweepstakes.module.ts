@@ -20,6 +20,7 @@ import { DrawRepository } from './draw/draw.repository';
 import { DrawingExecutionService } from './draw/drawing-execution.service';
 import { DrawController } from './draw/draw.controller';
 import { DueDrawingsHandler } from './draw/due-drawings.job';
+import { BeaconService } from './draw/beacon';
 
 @Module({
   imports: [
@@ -38,6 +39,7 @@ import { DueDrawingsHandler } from './draw/due-drawings.job';
     DrawRepository,
     DrawingExecutionService,
     DueDrawingsHandler,
+    BeaconService,
   ],
   exports: [DrawingsRepository, DrawingsService, TicketsRepository, TicketsService, DrawingExecutionService],
 })

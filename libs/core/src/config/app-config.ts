@@ -16,6 +16,16 @@ export function logLevelsUpTo(level: (typeof LOG_LEVELS)[number]): LogLevel[] {
 export const DEFAULT_ADMIN_EMAIL = 'admin@fittrack.local';
 export const DEFAULT_ADMIN_PASSWORD = 'FitTrack-Admin-2026!';
 
+/** drand quicknet, pinned as fair-draw.md publishes it. */
+export const DRAND_QUICKNET = {
+  chainHash: '52db9ba70e0cc0f6eaf7803dd07447a1f5477735fd3f661792ba94600c84e971',
+  publicKey:
+    '83cf0f2896adee7eb8b5f01fcad3912212c437e0073e911fb90022d3e760183c8c4b450b6a0a6c3ac6a5776a2d1064510d1fec758c921cc22b0e17e63aaf4bcb5ed66304de9cf809bd274ca73bab4af5a6e9c76a4bc09e76eae8991ef5ece45a',
+  periodSeconds: 3,
+  genesisTime: 1692803367,
+  scheme: 'bls-unchained-g1-rfc9380',
+} as const;
+
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
@@ -93,6 +103,15 @@ class EnvReader {
       .filter(Boolean);
   }
 
+  /** Lowercase hex of exactly `bytes` bytes. */
+  hex(name: string, fallback: string, bytes: number): string {
+    const value = this.string(name, fallback).toLowerCase();
+    if (!new RegExp(`^[0-9a-f]{${bytes * 2}}$`).test(value)) {
+      this.problems.push(`${name} must be ${bytes} bytes in hex`);
+    }
+    return value;
+  }
+
   timeZone(name: string, fallback: string): string {
     const zone = this.string(name, fallback);
     try {
@@ -141,6 +160,22 @@ export function parseConfig(env: Env) {
     queuePrefix: read.string('QUEUE_PREFIX', 'fittrack'),
     competitionTimeZone: read.timeZone('COMPETITION_TZ', 'America/New_York'),
     excludedStates: read.list('SWEEPSTAKES_EXCLUDED_STATES', 'NY,FL,RI'),
+    /**
+     * The drand beacon of fair-draw.md. Without BEACON_URL drawings have none. The chain is pinned here
+     * (drand quicknet by default), never fetched and trusted: a round counts only if it verifies against it.
+     */
+    beacon: {
+      url: read.url('BEACON_URL', ['https:', 'http:']),
+      chainHash: read.hex('BEACON_CHAIN_HASH', DRAND_QUICKNET.chainHash, 32),
+      publicKey: read.hex('BEACON_PUBLIC_KEY', DRAND_QUICKNET.publicKey, 96),
+      periodSeconds: read.int('BEACON_PERIOD_S', DRAND_QUICKNET.periodSeconds, 1, 3600),
+      genesisTime: read.int('BEACON_GENESIS_TIME', DRAND_QUICKNET.genesisTime, 0, 2 ** 40),
+      scheme: read.string('BEACON_SCHEME', DRAND_QUICKNET.scheme),
+      /** Per request to the beacon; a timeout is "not yet available", retried by the next tick. */
+      timeoutMs: read.int('BEACON_TIMEOUT_MS', 5000, 100, 60_000),
+    },
+    /** Where a winner's claim link points; `{fulfillment_id}` is replaced (default: the test page's Drawings tab). */
+    claimUrl: read.string('SWEEPSTAKES_CLAIM_URL', '/test/#drawings?fulfillment={fulfillment_id}'),
     /** The points engine's configurable limits (defaults: domain-rules.md, Points). */
     points: {
       revisionDays: read.int('POINTS_REVISION_DAYS', 7, 0, 365),

@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import type { DataSourceOptions, LoggerOptions } from 'typeorm';
 import type { AppConfig } from '../config/app-config';
 import { SnakeNamingStrategy } from './naming.strategy';
+import { TypeOrmLogger } from '../logging/typeorm-logger';
 
 /**
  * TypeORM options for the configured database. Entities are registered by each domain module
@@ -16,7 +17,11 @@ export function dataSourceOptions(config: AppConfig, migrations: DataSourceOptio
     migrationsRun: false,
     migrationsTransactionMode: 'each' as const,
     synchronize: false,
-    logging: (db.logQueries ? 'all' : ['error']) as LoggerOptions,
+    // Through the app logger, at debug level: SQL (never its parameters) shows with LOG_LEVEL=debug.
+    logging: (db.logQueries || ['debug', 'verbose'].includes(config.logLevel)
+      ? 'all'
+      : ['error', 'warn', 'migration']) as LoggerOptions,
+    logger: new TypeOrmLogger(),
   };
   switch (db.type) {
     case 'postgres':

@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { HealthController } from './health.controller';
+import { MetricsController } from '../metrics/metrics.controller';
 
-@Module({ imports: [DiscoveryModule], controllers: [HealthController] })
+/** The API's operations endpoints, outside /api/v1: /health and /metrics. */
+@Module({ imports: [DiscoveryModule], controllers: [HealthController, MetricsController] })
 export class HealthModule {}

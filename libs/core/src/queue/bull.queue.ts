@@ -1,7 +1,8 @@
 import { Logger } from '@nestjs/common';
 import Bull, { Queue } from 'bull';
 import { DEFAULT_JOB_OPTIONS, JobHandlerFn, JobName, JobOptions, QUEUE_OF_JOB, QueueName } from './jobs';
-import { QueuePort } from './queue.port';
+import { QueueDepth, QueuePort } from './queue.port';
+import { withRequestId } from '../logging/request-context';
 
 /** Services mode: Bull queues on Redis; `apps/worker` consumes them. */
 export class BullQueue extends QueuePort {
@@ -18,7 +19,7 @@ export class BullQueue extends QueuePort {
 
   async enqueue<T>(job: JobName, data: T, options: JobOptions = {}): Promise<void> {
     const { attempts, backoffMs } = { ...DEFAULT_JOB_OPTIONS, ...options };
-    await this.queue(QUEUE_OF_JOB[job]).add(job, data, {
+    await this.queue(QUEUE_OF_JOB[job]).add(job, withRequestId(data), {
       jobId: options.jobId,
       delay: options.delayMs,
       attempts,
@@ -51,7 +52,25 @@ export class BullQueue extends QueuePort {
 
   /** ioredis queues commands while reconnecting, so a down Redis would hang the ping: bound it. */
   async ping(timeoutMs = 3000): Promise<void> {
-    const client = this.queue(QueueName.Email).client;
+    await this.bounded(this.queue(QueueName.Email).client.ping(), timeoutMs);
+  }
+
+  async depth(timeoutMs = 1000): Promise<QueueDepth[]> {
+    const names = Object.values(QueueName);
+    const counts = await this.bounded(
+      Promise.all(names.map((name) => this.queue(name).getJobCounts())),
+      timeoutMs,
+    );
+    return names.flatMap((queue, i) =>
+      (['waiting', 'active', 'delayed', 'failed'] as const).map((state) => ({
+        queue,
+        state,
+        count: counts[i][state],
+      })),
+    );
+  }
+
+  private async bounded<T>(work: Promise<T>, timeoutMs: number): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
@@ -60,7 +79,7 @@ export class BullQueue extends QueuePort {
       );
     });
     try {
-      await Promise.race([client.ping(), timeout]);
+      return await Promise.race([work, timeout]);
     } finally {
       clearTimeout(timer);
     }

@@ -1,7 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { ClsServiceManager } from 'nestjs-cls';
 import { DEFAULT_JOB_OPTIONS, JobHandlerFn, JobName, JobOptions } from './jobs';
-import { QueuePort } from './queue.port';
+import { QueueDepth, QueuePort } from './queue.port';
+import { withRequestId } from '../logging/request-context';
 
 /** Embedded mode: jobs run in this process through the same handlers, with the same retry policy. */
 export class InProcessQueue extends QueuePort {
@@ -18,7 +19,7 @@ export class InProcessQueue extends QueuePort {
       if (this.knownJobIds.has(options.jobId)) return;
       this.knownJobIds.add(options.jobId);
     }
-    this.schedule(job, data, 1, { ...DEFAULT_JOB_OPTIONS, ...options }, options.delayMs ?? 0);
+    this.schedule(job, withRequestId(data), 1, { ...DEFAULT_JOB_OPTIONS, ...options }, options.delayMs ?? 0);
   }
 
   async startProcessing(handlers: Map<JobName, JobHandlerFn>): Promise<void> {
@@ -33,6 +34,14 @@ export class InProcessQueue extends QueuePort {
   }
 
   async ping(): Promise<void> {}
+
+  /** One in-process queue: timers not yet fired wait, handlers running are active. */
+  async depth(): Promise<QueueDepth[]> {
+    return [
+      { queue: 'in-process', state: 'waiting', count: this.timers.size },
+      { queue: 'in-process', state: 'active', count: this.running.size },
+    ];
+  }
 
   async close(): Promise<void> {
     this.closed = true;

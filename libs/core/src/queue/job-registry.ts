@@ -5,6 +5,8 @@ import { JobHandlerFn, JobName } from './jobs';
 import { QueuePort } from './queue.port';
 import { QUEUE_PROCESSING } from './queue.tokens';
 import { Inject } from '@nestjs/common';
+import { Metrics } from '../metrics/metrics';
+import { runInLogContext, takeRequestId } from '../logging/request-context';
 
 /**
  * Finds every @JobHandler at startup and fails if a job name has none or two. Starts consuming when this
@@ -19,6 +21,7 @@ export class JobRegistry implements OnApplicationBootstrap, OnApplicationShutdow
     private readonly scanner: MetadataScanner,
     private readonly queue: QueuePort,
     @Inject(QUEUE_PROCESSING) private readonly processing: boolean,
+    private readonly metrics: Metrics,
   ) {}
 
   handlers(): Map<JobName, JobHandlerFn> {
@@ -38,7 +41,20 @@ export class JobRegistry implements OnApplicationBootstrap, OnApplicationShutdow
       return count === 1 ? [] : [`job "${job}" has ${count} handlers (needs exactly 1)`];
     });
     if (problems.length) throw new Error(`Job handlers misconfigured: ${problems.join('; ')}`);
-    return new Map([...found].map(([job, fns]) => [job, fns[0]]));
+    return new Map([...found].map(([job, fns]) => [job, this.instrument(job, fns[0])]));
+  }
+
+  /**
+   * Every attempt logs with the job's name and the id of the request that enqueued it, and is counted and
+   * timed; the handler sees its data without that id.
+   */
+  private instrument(job: JobName, handler: JobHandlerFn): JobHandlerFn {
+    return (raw, attempt) => {
+      const { requestId, data } = takeRequestId(raw);
+      return runInLogContext({ request_id: requestId, job }, () =>
+        this.metrics.timeJob(job, () => handler(data, attempt)),
+      );
+    };
   }
 
   async onApplicationBootstrap(): Promise<void> {

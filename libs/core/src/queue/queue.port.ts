@@ -8,7 +8,15 @@ export abstract class QueuePort {
   abstract startProcessing(handlers: Map<JobName, JobHandlerFn>): Promise<void>;
   /** Resolves when nothing is queued or running (tests and graceful shutdown). */
   abstract drain(): Promise<void>;
+  /** Jobs per queue and state (waiting, active, delayed, failed), for the queue-depth metric. */
+  abstract depth(): Promise<QueueDepth[]>;
   /** Throws when the backing store is unreachable. */
   abstract ping(): Promise<void>;
   abstract close(): Promise<void>;
+}
+
+export interface QueueDepth {
+  queue: string;
+  state: 'waiting' | 'active' | 'delayed' | 'failed';
+  count: number;
 }

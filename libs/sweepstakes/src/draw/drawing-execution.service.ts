@@ -5,6 +5,7 @@ import {
   Clock,
   ConflictError,
   NotFoundError,
+  ServiceUnavailableError,
   sha256Hex,
   SYSTEM_PRINCIPAL,
   UnitOfWork,
@@ -14,6 +15,7 @@ import { LedgerService } from '@fittrack/points';
 import type { Drawing, DrawingStatus } from '../entities/drawing.entity';
 import { canTransition } from '../drawing-state';
 import { TicketsRepository } from '../tickets.repository';
+import { BeaconNotAvailableError, type BeaconRound, BeaconService } from './beacon';
 import { DrawRepository } from './draw.repository';
 import { DRAW_ALGORITHM, drawKey, drawWinners, TicketsHasher, type TicketSource } from './fair-draw';
 
@@ -67,6 +69,7 @@ export class DrawingExecutionService {
     private readonly ledger: LedgerService,
     private readonly unitOfWork: UnitOfWork,
     private readonly clock: Clock,
+    private readonly beacon: BeaconService,
   ) {}
 
   /** Moves a drawing to `to` along the state machine (409 otherwise); the admin PUT and the scheduler use it. */
@@ -81,13 +84,22 @@ export class DrawingExecutionService {
     const moved = await this.unitOfWork.run(async () => {
       let ok: boolean;
       if (to === 'scheduled') {
-        // Before any ticket can exist: commit to a secret seed. A committed seed is never replaced.
+        // Before any ticket can exist: commit to a secret seed (never replaced) and, with a beacon, publish
+        // the round the draw will use.
         const seed = randomBytes(32).toString('hex');
         ok = await this.draws.transition(
           id,
           ['draft'],
           'scheduled',
-          { seedCommitment: sha256Hex(Buffer.from(seed, 'hex')) },
+          {
+            seedCommitment: sha256Hex(Buffer.from(seed, 'hex')),
+            ...(this.beacon.configured
+              ? {
+                  beaconRound: String(this.beacon.roundFor(drawing.drawingTime)),
+                  beaconChainHash: this.beacon.chain.chainHash,
+                }
+              : {}),
+          },
           'seed_commitment IS NULL',
         );
         if (ok) await this.draws.saveSeed(id, seed);
@@ -145,20 +157,25 @@ export class DrawingExecutionService {
     if (drawing.status !== 'closed') {
       throw new ConflictError(`Cannot execute a ${drawing.status} drawing (it must be closed)`);
     }
+    // Outside the unit of work (a network call): the round, verified; without it the drawing waits.
+    const beacon = await this.beaconOf(drawing);
     await this.unitOfWork.run(async () => {
       const now = this.clock.now();
       const claimed = await this.draws.transition(
         id,
         ['closed'],
         'completed',
-        { completedAt: now },
+        {
+          completedAt: now,
+          ...(beacon ? { beaconValue: beacon.randomness, beaconSignature: beacon.signature } : {}),
+        },
         'completed_at IS NULL',
       );
       if (!claimed) return;
       const seed = await this.draws.readSeed(id);
       if (!seed || !drawing.ticketsHash) throw new Error(`Drawing ${id} has no seed or ticket list hash`);
       const prizes = await this.draws.prizesOf(id);
-      const key = drawKey(seed, drawing.beaconValue, drawing.ticketsHash);
+      const key = drawKey(seed, beacon?.randomness ?? null, drawing.ticketsHash);
       const { winners, nextCounter } = await drawWinners(
         key,
         this.source(id, drawing.totalTickets),
@@ -191,7 +208,10 @@ export class DrawingExecutionService {
         else if (drawing.status === 'open') await this.transition(drawing.id, 'closed', SYSTEM_PRINCIPAL);
         else await this.execute(drawing.id, SYSTEM_PRINCIPAL);
       } catch (error) {
-        this.logger.error(`Scheduler step for drawing ${drawing.id} failed: ${String(error)}`);
+        // A beacon round not out yet is the normal wait: the next tick tries again.
+        if (error instanceof BeaconNotAvailableError)
+          this.logger.log(`Drawing ${drawing.id}: ${error.detail}`);
+        else this.logger.error(`Scheduler step for drawing ${drawing.id} failed: ${String(error)}`);
       }
     }
   }
@@ -259,6 +279,17 @@ export class DrawingExecutionService {
       throw new Error(`Drawing ${id}: ${hasher.count} tickets listed, total says ${drawing.totalTickets}`);
     }
     await this.draws.update(id, { ticketsHash: hasher.digestHex() });
+  }
+
+  /** The drawing's beacon round, fetched and verified against the chain pinned when it was scheduled. */
+  private async beaconOf(drawing: Drawing): Promise<BeaconRound | null> {
+    if (!drawing.beaconRound) return null;
+    if (drawing.beaconChainHash !== this.beacon.chain.chainHash) {
+      throw new ServiceUnavailableError(
+        `Drawing ${drawing.id} was scheduled on beacon chain ${drawing.beaconChainHash}, not the configured one`,
+      );
+    }
+    return this.beacon.fetch(Number(drawing.beaconRound));
   }
 
   private source(drawingId: string, total: number): TicketSource {

@@ -1,0 +1,115 @@
+import { createRequire } from 'node:module';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { DestinationStream, LevelWithSilent } from 'pino';
+import type { Params } from 'nestjs-pino';
+import { type HttpLogger, type Options as HttpOptions, pinoHttp } from 'pino-http';
+import type { AppConfig } from '../config/app-config';
+
+/** Optional destination for the log lines (tests capture them); stdout when not provided. */
+export const LOG_DESTINATION = Symbol('LOG_DESTINATION');
+
+/** Nest's LOG_LEVEL names mapped to pino's. */
+const PINO_LEVEL: Record<AppConfig['logLevel'], LevelWithSilent> = {
+  error: 'error',
+  warn: 'warn',
+  log: 'info',
+  debug: 'debug',
+  verbose: 'trace',
+};
+
+/** Keys whose values never reach a log line, at any of the first four levels of a logged object. */
+export const REDACTED_KEYS = [
+  'password',
+  'current_password',
+  'new_password',
+  'passwordHash',
+  'password_hash',
+  'token',
+  'access_token',
+  'refresh_token',
+  'accessToken',
+  'refreshToken',
+  'authorization',
+  'cookie',
+  'secret',
+  'apiKey',
+  'api_key',
+  'email',
+  'toAddress',
+  'to_address',
+  'address',
+  'street',
+  'address_line1',
+  'address_line2',
+  'phone',
+  'dateOfBirth',
+  'date_of_birth',
+];
+
+export function redactPaths(keys = REDACTED_KEYS): string[] {
+  return keys.flatMap((key) => [key, `*.${key}`, `*.*.${key}`, `*.*.*.${key}`]);
+}
+
+type Req = IncomingMessage & { id?: string; originalUrl?: string; principal?: { userId?: string } };
+
+/** pino-pretty is a development dependency: used when present outside production, JSON otherwise. */
+function prettyAvailable(): boolean {
+  try {
+    createRequire(__filename).resolve('pino-pretty');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The pino-http middleware (and its logger) of this process; initApp mounts it first thing. */
+export const HTTP_LOGGER = Symbol('HTTP_LOGGER');
+
+/**
+ * JSON lines (pretty in development when pino-pretty is installed); the request id as `request_id` on every
+ * line logged while serving a request (and in the jobs it enqueues, see request-context.ts); one `request
+ * completed` line per request with method, path, status, duration and user id, including requests the body
+ * parser or a guard refused; every secret or personal field redacted wherever it appears in a logged object.
+ */
+export function createHttpLogger(config: AppConfig, destination?: DestinationStream | null): HttpLogger {
+  const pretty = !destination && config.nodeEnv === 'development' && prettyAvailable();
+  const options: HttpOptions<Req, ServerResponse> = {
+    level: PINO_LEVEL[config.logLevel],
+    redact: { paths: redactPaths(), censor: '[redacted]' },
+    base: { service: 'fittrack' },
+    messageKey: 'msg',
+    transport: pretty ? { target: 'pino-pretty', options: { singleLine: true } } : undefined,
+    // The request id comes from the requestId middleware (X-Request-Id), which runs first.
+    genReqId: (req) => req.id ?? '',
+    quietReqLogger: true,
+    quietResLogger: true,
+    customAttributeKeys: { reqId: 'request_id', responseTime: 'duration_ms' },
+    // Health and metrics probes would drown the rest.
+    autoLogging: { ignore: (req) => /^\/(health|metrics)(\/|$|\?)/.test(req.url ?? '') },
+    customSuccessMessage: () => 'request completed',
+    customErrorMessage: () => 'request failed',
+    customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
+    customSuccessObject: (req, res, value: { duration_ms?: number }) => requestFields(req, res, value),
+    customErrorObject: (req, res, error, value: { duration_ms?: number }) => ({
+      ...requestFields(req, res, value),
+      err: error,
+    }),
+  };
+  return destination ? pinoHttp(options, destination) : pinoHttp(options);
+}
+
+/** nestjs-pino on top of that logger: Nest's Logger and PinoLogger write through it, in request context. */
+export function loggerParams(httpLogger: HttpLogger): Params {
+  return { pinoHttp: { logger: httpLogger.logger }, useExisting: true, renameContext: 'context' };
+}
+
+function requestFields(req: Req, res: ServerResponse, value: { duration_ms?: number }) {
+  return {
+    method: req.method,
+    // The path without its query string: queries may carry tokens (e.g. verification links).
+    path: (req.originalUrl ?? req.url ?? '').split('?')[0],
+    status: res.statusCode,
+    duration_ms: value.duration_ms,
+    user_id: req.principal?.userId,
+  };
+}

@@ -1,0 +1,39 @@
+import { Controller, Get, Header, Req } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Request } from 'express';
+import { timingSafeEqual } from 'node:crypto';
+import { type AppConfig, InjectConfig } from '../config/app-config';
+import { NotFoundError } from '../errors/domain-errors';
+import { Public } from '../http/public.decorator';
+import { Metrics } from './metrics';
+
+/**
+ * GET /metrics (outside /api/v1) in Prometheus's text format. With METRICS_TOKEN set it needs
+ * `Authorization: Bearer <token>`; production without a token does not serve it. A refusal is 404, so a
+ * scanner learns nothing. Not part of the client API document.
+ */
+@ApiExcludeController()
+@Public()
+@Controller('metrics')
+export class MetricsController {
+  constructor(
+    private readonly metrics: Metrics,
+    @InjectConfig() private readonly config: AppConfig,
+  ) {}
+
+  @Get()
+  @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
+  @Header('Cache-Control', 'no-store')
+  async scrape(@Req() request: Request): Promise<string> {
+    if (!this.allowed(request.header('authorization'))) throw new NotFoundError('Route');
+    return this.metrics.scrape();
+  }
+
+  private allowed(authorization: string | undefined): boolean {
+    const token = this.config.metricsToken;
+    if (!token) return !this.config.production;
+    const given = Buffer.from(/^Bearer (.+)$/.exec(authorization ?? '')?.[1] ?? '');
+    const expected = Buffer.from(token);
+    return given.length === expected.length && timingSafeEqual(given, expected);
+  }
+}
