@@ -6,6 +6,7 @@ import { TransactionHost } from '@nestjs-cls/transactional';
 import * as ts from 'typescript';
 import { DataSource, EntityManager, Repository, SelectQueryBuilder } from 'typeorm';
 import { BaseRepository, DataContext, UnitOfWork } from '@fittrack/core';
+import type { LeaderboardsRepository } from '@fittrack/leaderboards';
 import { OracleStandIn, STAND_IN_ID, STAND_IN_TIME } from './oracledb-stand-in';
 
 /**
@@ -50,6 +51,9 @@ const BASE_REPOSITORY: Calls = {
       ? repo.softDelete(id)
       : Promise.resolve(),
 };
+
+const BOARD = { tierCode: 'F-30-39-INT', periodKey: 'weekly:2026-01-12' };
+type LeaderboardsTour = LeaderboardsRepository;
 
 /** Per class: the calls of its own methods (and overrides of the inherited ones where they need data). */
 export const TOUR: Record<string, Calls> = {
@@ -103,6 +107,26 @@ export const TOUR: Record<string, Calls> = {
       kit.inTransaction(() => repo.lockBalance(id)),
     applyPoints: (repo: { applyPoints(id: string, a: number, e: number): Promise<unknown> }) =>
       repo.applyPoints(id, -10, 0),
+    idsBornOn: (repo: { idsBornOn(dates: string[]): Promise<unknown> }) =>
+      repo.idsBornOn(['1996-01-15', '1996-02-29']),
+  },
+  LeaderboardsRepository: {
+    tierOf: (repo: { tierOf(id: string): Promise<unknown> }) => repo.tierOf(id),
+    // Under the user's ledger lock, in the posting transaction: the existing rows are updated, the rest inserted.
+    addEarning: (repo: LeaderboardsTour, { standIn, inTransaction }) => {
+      standIn.answerOnce(/"leaderboard_rollups"/, [{ LeaderboardRollup_period_key: 'alltime' }]);
+      return inTransaction(() =>
+        repo.addEarning(id, 'F-30-39-INT', ['daily:2026-01-16', 'weekly:2026-01-12', 'alltime'], 25, at),
+      );
+    },
+    moveTier: (repo: LeaderboardsTour) => repo.moveTier(id, 'OPEN'),
+    count: (repo: LeaderboardsTour) => repo.count(BOARD),
+    ranked: (repo: LeaderboardsTour) => repo.ranked(BOARD, 40, 21),
+    position: (repo: LeaderboardsTour, { standIn }) => {
+      standIn.answerOnce(/"leaderboard_rollups"/, [{ points: 120, reachedAt: at }]);
+      return repo.position(BOARD, id);
+    },
+    displayNames: (repo: LeaderboardsTour) => repo.displayNames([id]),
   },
   DeniedAccessTokensRepository: {
     create: (repo: { create(t: object): Promise<unknown> }) => repo.create({ id, expiresAt: at }),
@@ -223,94 +247,17 @@ export const TOUR: Record<string, Calls> = {
           [{ rank: 1, name: 'P', valueUsd: '10.00', fulfillmentType: 'digital' }],
         ),
       ),
-    saveFields: [
-      (repo: { saveFields(i: string, e: string[], p: object, z?: object[]): Promise<unknown> }) =>
-        repo.saveFields(id, ['draft', 'scheduled'], { name: 'E' }),
-      (repo: { saveFields(i: string, e: string[], p: object, z?: object[]): Promise<unknown> }, kit) =>
-        kit.inTransaction(() =>
-          repo.saveFields(id, ['draft'], { name: 'E', drawingTime: at }, [
-            { rank: 1, name: 'P', valueUsd: '10.00', fulfillmentType: 'physical' },
-          ]),
-        ),
-    ],
-  },
-  TicketsRepository: {
-    list: (repo: never) =>
-      (repo as BaseRepository<{ id: string }>).list({
-        page: 1,
-        per_page: 20,
-        sort: 'ticket_number',
-        filter: { drawing_id: id, user_id: id, is_winner: 'true' },
-      }),
-    // The purchase's row lock: the checker demands FOR UPDATE on what this builds.
-    lockDrawing: (repo: { lockDrawing(d: string): Promise<unknown> }, kit) =>
-      kit.inTransaction(() => repo.lockDrawing(id)),
-    findDrawing: (repo: { findDrawing(d: string): Promise<unknown> }) => repo.findDrawing(id),
-    addToTotal: (repo: { addToTotal(d: string, e: number, c: number): Promise<unknown> }) =>
-      repo.addToTotal(id, 4, 2),
-    insertMany: (repo: { insertMany(rows: object[]): Promise<unknown> }, kit) =>
-      kit.inTransaction(() =>
-        repo.insertMany([
-          { drawingId: id, userId: id, ticketNumber: 5, purchaseTransactionId: id, isFree: false },
-          { drawingId: id, userId: id, ticketNumber: 6, purchaseTransactionId: null, isFree: true },
+    saveWithPrizes: async (
+      repo: { get(id: string): Promise<object>; saveWithPrizes(d: object, p?: object[]): Promise<unknown> },
+      kit,
+    ) => {
+      const drawing = await repo.get(id);
+      return kit.inTransaction(() =>
+        repo.saveWithPrizes(drawing, [
+          { rank: 1, name: 'P', valueUsd: '10.00', fulfillmentType: 'physical' },
         ]),
-      ),
-    countForUser: (repo: { countForUser(d: string, u: string): Promise<unknown> }) =>
-      repo.countForUser(id, id),
-    hasFreeEntry: (repo: { hasFreeEntry(d: string, u: string): Promise<unknown> }) =>
-      repo.hasFreeEntry(id, id),
-    byPurchase: (repo: { byPurchase(p: string): Promise<unknown> }) => repo.byPurchase(id),
-    purchasesOf: (repo: { purchasesOf(d: string): Promise<unknown> }) => repo.purchasesOf(id),
-    spendEntry: (repo: { spendEntry(p: string): Promise<unknown> }) => repo.spendEntry(id),
-    ownerOf: (repo: { ownerOf(d: string, n: number): Promise<unknown> }) => repo.ownerOf(id, 3),
-    countExcluding: [
-      (repo: { countExcluding(d: string, o: string[]): Promise<unknown> }) => repo.countExcluding(id, []),
-      (repo: { countExcluding(d: string, o: string[]): Promise<unknown> }) =>
-        repo.countExcluding(id, [id, '00000000-0000-4000-8000-000000000002']),
-    ],
-    listForUser: (repo: { listForUser(r: object, u: string): Promise<unknown> }) =>
-      repo.listForUser({ page: 1, per_page: 20, filter: { drawing_id: id } }, id),
-  },
-  DrawRepository: {
-    transition: [
-      (repo: { transition(i: string, f: string[], t: string, s?: object): Promise<unknown> }) =>
-        repo.transition(id, ['draft'], 'scheduled', { seedCommitment: 'c'.repeat(64), beaconRound: '1000' }),
-      (repo: {
-        transition(i: string, f: string[], t: string, s?: object, extra?: string): Promise<unknown>;
-      }) => repo.transition(id, ['closed'], 'completed', { completedAt: at }, 'completed_at IS NULL'),
-    ],
-    saveSeed: (repo: { saveSeed(d: string, s: string): Promise<unknown> }) =>
-      repo.saveSeed(id, 'a'.repeat(64)),
-    readSeed: (repo: { readSeed(d: string): Promise<unknown> }) => repo.readSeed(id),
-    forEachTicket: (repo: { forEachTicket(d: string, each: () => void): Promise<unknown> }) =>
-      repo.forEachTicket(id, () => undefined),
-    ticketLines: async (repo: { ticketLines(d: string): AsyncIterable<string> }) => {
-      for await (const lines of repo.ticketLines(id)) void lines;
+      );
     },
-    prizesOf: (repo: { prizesOf(d: string): Promise<unknown> }) => repo.prizesOf(id),
-    award: (repo: { award(t: object, p: object, f: object): Promise<unknown> }, kit) =>
-      kit.inTransaction(() =>
-        repo.award({ id, userId: id }, { id }, { status: 'winner_notified', notifiedAt: at }),
-      ),
-    winningTickets: (repo: { winningTickets(d: string): Promise<unknown> }) => repo.winningTickets(id),
-    redrawsOf: (repo: { redrawsOf(d: string): Promise<unknown> }) => repo.redrawsOf(id),
-    due: (repo: { due(now: Date): Promise<unknown> }) => repo.due(at),
-    audit: (repo: { audit(e: object): Promise<unknown> }) =>
-      repo.audit({
-        actorId: id,
-        action: 'drawing.execute',
-        entityType: 'drawing',
-        entityId: id,
-        beforeState: { status: 'closed' },
-        afterState: { status: 'completed' },
-      }),
-    listAudit: [
-      (repo: { listAudit(r: object, e?: string): Promise<unknown> }) =>
-        repo.listAudit({ page: 1, per_page: 20 }),
-      (repo: { listAudit(r: object, e?: string): Promise<unknown> }) =>
-        repo.listAudit({ page: 3, per_page: 20 }, id),
-    ],
-    usersWithNames: (repo: { usersWithNames(ids: string[]): Promise<unknown> }) => repo.usersWithNames([id]),
   },
   ReportsRepository: {
     counts: (repo: { counts(): Promise<unknown> }) => repo.counts(),
@@ -334,6 +281,7 @@ export const TOUR: Record<string, Calls> = {
   UnitOfWork: {
     run: (uow: UnitOfWork, { moduleRef }) =>
       uow.run(() => moduleRef.get(DataContext).txHost.tx.query('SELECT 1 AS "one" FROM DUAL')),
+    afterCommit: (uow: UnitOfWork) => uow.run(() => uow.afterCommit(() => Promise.resolve())),
   },
   ClockTimestampsSubscriber: {
     beforeInsert: 'a TypeORM hook: runs on every insert of the tour',
