@@ -247,17 +247,94 @@ export const TOUR: Record<string, Calls> = {
           [{ rank: 1, name: 'P', valueUsd: '10.00', fulfillmentType: 'digital' }],
         ),
       ),
-    saveWithPrizes: async (
-      repo: { get(id: string): Promise<object>; saveWithPrizes(d: object, p?: object[]): Promise<unknown> },
-      kit,
-    ) => {
-      const drawing = await repo.get(id);
-      return kit.inTransaction(() =>
-        repo.saveWithPrizes(drawing, [
-          { rank: 1, name: 'P', valueUsd: '10.00', fulfillmentType: 'physical' },
+    saveFields: [
+      (repo: { saveFields(i: string, e: string[], p: object, z?: object[]): Promise<unknown> }) =>
+        repo.saveFields(id, ['draft', 'scheduled'], { name: 'E' }),
+      (repo: { saveFields(i: string, e: string[], p: object, z?: object[]): Promise<unknown> }, kit) =>
+        kit.inTransaction(() =>
+          repo.saveFields(id, ['draft'], { name: 'E', drawingTime: at }, [
+            { rank: 1, name: 'P', valueUsd: '10.00', fulfillmentType: 'physical' },
+          ]),
+        ),
+    ],
+  },
+  TicketsRepository: {
+    list: (repo: never) =>
+      (repo as BaseRepository<{ id: string }>).list({
+        page: 1,
+        per_page: 20,
+        sort: 'ticket_number',
+        filter: { drawing_id: id, user_id: id, is_winner: 'true' },
+      }),
+    // The purchase's row lock: the checker demands FOR UPDATE on what this builds.
+    lockDrawing: (repo: { lockDrawing(d: string): Promise<unknown> }, kit) =>
+      kit.inTransaction(() => repo.lockDrawing(id)),
+    findDrawing: (repo: { findDrawing(d: string): Promise<unknown> }) => repo.findDrawing(id),
+    addToTotal: (repo: { addToTotal(d: string, e: number, c: number): Promise<unknown> }) =>
+      repo.addToTotal(id, 4, 2),
+    insertMany: (repo: { insertMany(rows: object[]): Promise<unknown> }, kit) =>
+      kit.inTransaction(() =>
+        repo.insertMany([
+          { drawingId: id, userId: id, ticketNumber: 5, purchaseTransactionId: id, isFree: false },
+          { drawingId: id, userId: id, ticketNumber: 6, purchaseTransactionId: null, isFree: true },
         ]),
-      );
+      ),
+    countForUser: (repo: { countForUser(d: string, u: string): Promise<unknown> }) =>
+      repo.countForUser(id, id),
+    hasFreeEntry: (repo: { hasFreeEntry(d: string, u: string): Promise<unknown> }) =>
+      repo.hasFreeEntry(id, id),
+    byPurchase: (repo: { byPurchase(p: string): Promise<unknown> }) => repo.byPurchase(id),
+    purchasesOf: (repo: { purchasesOf(d: string): Promise<unknown> }) => repo.purchasesOf(id),
+    spendEntry: (repo: { spendEntry(p: string): Promise<unknown> }) => repo.spendEntry(id),
+    ownerOf: (repo: { ownerOf(d: string, n: number): Promise<unknown> }) => repo.ownerOf(id, 3),
+    countExcluding: [
+      (repo: { countExcluding(d: string, o: string[]): Promise<unknown> }) => repo.countExcluding(id, []),
+      (repo: { countExcluding(d: string, o: string[]): Promise<unknown> }) =>
+        repo.countExcluding(id, [id, '00000000-0000-4000-8000-000000000002']),
+    ],
+    listForUser: (repo: { listForUser(r: object, u: string): Promise<unknown> }) =>
+      repo.listForUser({ page: 1, per_page: 20, filter: { drawing_id: id } }, id),
+  },
+  DrawRepository: {
+    transition: [
+      (repo: { transition(i: string, f: string[], t: string, s?: object): Promise<unknown> }) =>
+        repo.transition(id, ['draft'], 'scheduled', { seedCommitment: 'c'.repeat(64), beaconRound: '1000' }),
+      (repo: {
+        transition(i: string, f: string[], t: string, s?: object, extra?: string): Promise<unknown>;
+      }) => repo.transition(id, ['closed'], 'completed', { completedAt: at }, 'completed_at IS NULL'),
+    ],
+    saveSeed: (repo: { saveSeed(d: string, s: string): Promise<unknown> }) =>
+      repo.saveSeed(id, 'a'.repeat(64)),
+    readSeed: (repo: { readSeed(d: string): Promise<unknown> }) => repo.readSeed(id),
+    forEachTicket: (repo: { forEachTicket(d: string, each: () => void): Promise<unknown> }) =>
+      repo.forEachTicket(id, () => undefined),
+    ticketLines: async (repo: { ticketLines(d: string): AsyncIterable<string> }) => {
+      for await (const lines of repo.ticketLines(id)) void lines;
     },
+    prizesOf: (repo: { prizesOf(d: string): Promise<unknown> }) => repo.prizesOf(id),
+    award: (repo: { award(t: object, p: object, f: object): Promise<unknown> }, kit) =>
+      kit.inTransaction(() =>
+        repo.award({ id, userId: id }, { id }, { status: 'winner_notified', notifiedAt: at }),
+      ),
+    winningTickets: (repo: { winningTickets(d: string): Promise<unknown> }) => repo.winningTickets(id),
+    redrawsOf: (repo: { redrawsOf(d: string): Promise<unknown> }) => repo.redrawsOf(id),
+    due: (repo: { due(now: Date): Promise<unknown> }) => repo.due(at),
+    audit: (repo: { audit(e: object): Promise<unknown> }) =>
+      repo.audit({
+        actorId: id,
+        action: 'drawing.execute',
+        entityType: 'drawing',
+        entityId: id,
+        beforeState: { status: 'closed' },
+        afterState: { status: 'completed' },
+      }),
+    listAudit: [
+      (repo: { listAudit(r: object, e?: string): Promise<unknown> }) =>
+        repo.listAudit({ page: 1, per_page: 20 }),
+      (repo: { listAudit(r: object, e?: string): Promise<unknown> }) =>
+        repo.listAudit({ page: 3, per_page: 20 }, id),
+    ],
+    usersWithNames: (repo: { usersWithNames(ids: string[]): Promise<unknown> }) => repo.usersWithNames([id]),
   },
   ReportsRepository: {
     counts: (repo: { counts(): Promise<unknown> }) => repo.counts(),
