@@ -5,6 +5,7 @@ import { LedgerSequence1764050000000 } from './1764050000000-ledger-sequence';
 import { ActivityEngine1764100000000 } from './1764100000000-activity-engine';
 import { SweepstakesDraw1764200000000 } from './1764200000000-sweepstakes-draw';
 import { LeaderboardRollups1764250000000 } from './1764250000000-leaderboard-rollups';
+import { TrackerSync1764310000000 } from './1764310000000-tracker-sync';
 
 /** Every migration, in order. The app and the CLI pass this list to the one DataSource. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   ActivityEngine1764100000000,
   SweepstakesDraw1764200000000,
   LeaderboardRollups1764250000000,
+  TrackerSync1764310000000,
 ];

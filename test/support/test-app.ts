@@ -1,4 +1,4 @@
-import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { Test, TestingModuleBuilder } from '@nestjs/testing';
 import request from 'supertest';
@@ -63,5 +63,11 @@ export function productionEnv(): Record<string, string> {
     ADMIN_PASSWORD: `Prod-${randomUUID()}!A1`,
     JWT_PRIVATE_KEY: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
     JWT_PUBLIC_KEY: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    // Terra live (production refuses the fake); nothing calls it at boot.
+    TERRA_MODE: 'live',
+    TERRA_DEV_ID: 'prod-dev-id',
+    TERRA_API_KEY: `terra-${randomUUID()}`,
+    TERRA_WEBHOOK_SECRET: `whsec-${randomUUID()}`,
+    ENCRYPTION_KEY: randomBytes(32).toString('base64'),
   };
 }

@@ -49,6 +49,9 @@ export async function initApp(app: NestExpressApplication): Promise<AppConfig> {
   );
   app.enableCors({ origin: config.corsOrigins, credentials: true });
   app.use(cookieParser());
+  // Terra signs the exact bytes of its webhooks: that route keeps its body raw (a Buffer), and the JSON
+  // parser below then leaves it alone.
+  app.use('/api/v1/webhooks/terra', express.raw({ type: () => true, limit: '5mb' }));
   app.useBodyParser('json', { limit: '1mb' });
   app.use(bodyGuard);
   app.setGlobalPrefix('api/v1', { exclude: ['health', 'health/live', 'health/ready', 'metrics'] });

@@ -58,4 +58,13 @@ export const TEMPLATES = {
       ],
       { label: 'Reset password', url: data.url },
     ),
+  tracker_reconnect: (data: { name: string; provider: string; url: string }) =>
+    message(
+      `Reconnect your ${data.provider} to FitTrack`,
+      `Hi ${data.name},`,
+      [
+        `We can no longer read your activity from ${data.provider}: access was revoked or expired. Reconnect it to keep earning points.`,
+      ],
+      { label: 'Reconnect tracker', url: data.url },
+    ),
 } satisfies Record<string, (data: never) => RenderedEmail>;

@@ -12,6 +12,18 @@ const problemsOf = (env: Record<string, string>): string[] => {
   throw new Error('parseConfig accepted the environment');
 };
 
+/** A production environment parseConfig accepts. */
+const PRODUCTION = {
+  NODE_ENV: 'production',
+  ADMIN_PASSWORD: 'a-real-secret-password',
+  JWT_PRIVATE_KEY: 'private',
+  JWT_PUBLIC_KEY: 'public',
+  TERRA_DEV_ID: 'dev',
+  TERRA_API_KEY: 'key',
+  TERRA_WEBHOOK_SECRET: 'whsec',
+  ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
+};
+
 describe('parseConfig', () => {
   it('runs a fresh checkout on defaults: SQLite, port 8000, in-process queue, test page on', () => {
     const config = parseConfig({});
@@ -81,17 +93,34 @@ describe('parseConfig', () => {
   it('production refuses the development admin password and missing JWT keys', () => {
     const problems = problemsOf({ NODE_ENV: 'production' });
     expect(problems).toEqual([
+      'TERRA_DEV_ID is required',
+      'TERRA_API_KEY is required',
+      'TERRA_WEBHOOK_SECRET is required',
+      'ENCRYPTION_KEY is required',
       'ADMIN_PASSWORD must be changed from its development default in production',
       'JWT_PRIVATE_KEY and JWT_PUBLIC_KEY are required in production',
     ]);
   });
 
+  it('Terra: the fake by default outside production, refused in production; live needs its secrets', () => {
+    expect(parseConfig({}).terra.mode).toBe('fake');
+    expect(problemsOf({ TERRA_MODE: 'live' })).toEqual([
+      'TERRA_DEV_ID is required',
+      'TERRA_API_KEY is required',
+      'TERRA_WEBHOOK_SECRET is required',
+    ]);
+    expect(problemsOf({ ...PRODUCTION, TERRA_MODE: 'fake' })).toEqual([
+      'TERRA_MODE=fake is not allowed in production',
+    ]);
+    expect(problemsOf({ ENCRYPTION_KEY: 'c2hvcnQ=' })).toEqual([
+      'ENCRYPTION_KEY must be 32 bytes, base64-encoded',
+    ]);
+    expect(parseConfig(PRODUCTION).terra).toMatchObject({ mode: 'live', webhookToleranceSeconds: 300 });
+  });
+
   it('production never serves the test page nor seeds, whatever the flags say', () => {
     const config = parseConfig({
-      NODE_ENV: 'production',
-      ADMIN_PASSWORD: 'a-real-secret-password',
-      JWT_PRIVATE_KEY: 'private',
-      JWT_PUBLIC_KEY: 'public',
+      ...PRODUCTION,
       FEATURE_HTML_TEST_PAGE: 'true',
       SEED_ON_EMPTY: 'true',
     });

@@ -5,6 +5,7 @@ export const DB_TYPES = ['sqlite', 'postgres', 'oracle'] as const;
 export type DbType = (typeof DB_TYPES)[number];
 export const NODE_ENVS = ['development', 'test', 'production'] as const;
 export type NodeEnv = (typeof NODE_ENVS)[number];
+export const TERRA_MODES = ['fake', 'live'] as const;
 const LOG_LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const satisfies LogLevel[];
 
 /** Nest's logger levels for LOG_LEVEL: fatal, then everything up to and including `level`. */
@@ -129,6 +130,7 @@ export function parseConfig(env: Env) {
   const nodeEnv = read.oneOf('NODE_ENV', NODE_ENVS, 'development');
   const production = nodeEnv === 'production';
   const dbType = read.oneOf('DB_TYPE', DB_TYPES, 'sqlite');
+  const terraMode = read.oneOf('TERRA_MODE', TERRA_MODES, production ? 'live' : 'fake');
 
   const config = {
     nodeEnv,
@@ -207,16 +209,47 @@ export function parseConfig(env: Env) {
       from: read.string('EMAIL_FROM', 'FitTrack <no-reply@fittrack.local>'),
       maxAttempts: read.int('EMAIL_MAX_ATTEMPTS', 5, 1, 20),
     },
+    /** Fitness data through Terra (terra.md); `fake` runs the fake Terra in-process (never in production). */
+    terra: {
+      mode: terraMode,
+      devId: read.required('TERRA_DEV_ID', terraMode === 'live'),
+      apiKey: read.required('TERRA_API_KEY', terraMode === 'live'),
+      webhookSecret: read.required('TERRA_WEBHOOK_SECRET', terraMode === 'live'),
+      /** Terra's REST base; in fake mode the in-process fake's own address is used instead. */
+      baseUrl: read.url('TERRA_BASE_URL', ['https:', 'http:']) ?? 'https://api.tryterra.co/v2',
+      /** The widget session endpoint (the new one by default; the legacy `…/auth/generateWidgetSession` works too). */
+      widgetUrl:
+        read.url('TERRA_WIDGET_URL', ['https:', 'http:']) ?? 'https://access.tryterra.co/api/widget/session',
+      timeoutMs: read.int('TERRA_TIMEOUT_MS', 10_000, 100, 120_000),
+      webhookToleranceSeconds: read.int('TERRA_WEBHOOK_TOLERANCE_S', 300, 1, 7 * 86_400),
+      /** First retry delay of a failed sync (3 attempts, doubling). */
+      syncBackoffMs: read.int('TERRA_SYNC_BACKOFF_MS', 2_000, 1, 3_600_000),
+      /** Port of the in-process fake (fake mode); 0 picks a free one. */
+      fakePort: read.int('TERRA_FAKE_PORT', 0, 0, 65_535),
+      /** Where Terra's redirect lands after the callback: the app (default: the test page's Trackers tab). */
+      appRedirectUrl: read.string('TRACKERS_APP_REDIRECT_URL'),
+    },
+    /** AES-256-GCM for provider data at rest; the key id is stored with each value so keys can rotate. */
+    encryption: {
+      key: read.required('ENCRYPTION_KEY', production),
+      keyId: read.string('ENCRYPTION_KEY_ID', 'k1'),
+      /** Older keys still needed to read values written before a rotation: `id:base64key,…`. */
+      previousKeys: read.string('ENCRYPTION_PREVIOUS_KEYS', ''),
+    },
     leaderboards: {
       /** How long a board may be served from the cache; every change to it invalidates it at once anyway. */
       cacheTtlSeconds: read.int('LEADERBOARD_CACHE_TTL_S', 300, 1, 300),
     },
   };
 
+  if (config.encryption.key !== undefined && Buffer.from(config.encryption.key, 'base64').length !== 32) {
+    read.problems.push('ENCRYPTION_KEY must be 32 bytes, base64-encoded');
+  }
   if (production) {
     if (config.admin.password === DEFAULT_ADMIN_PASSWORD) {
       read.problems.push('ADMIN_PASSWORD must be changed from its development default in production');
     }
+    if (config.terra.mode === 'fake') read.problems.push('TERRA_MODE=fake is not allowed in production');
     if (!config.auth.jwtPrivateKey || !config.auth.jwtPublicKey) {
       read.problems.push('JWT_PRIVATE_KEY and JWT_PUBLIC_KEY are required in production');
     }

@@ -3,6 +3,7 @@ export enum QueueName {
   Email = 'email',
   Sweepstakes = 'sweepstakes',
   Maintenance = 'maintenance',
+  Trackers = 'trackers',
 }
 
 export enum JobName {
@@ -11,12 +12,21 @@ export enum JobName {
   RunDueDrawings = 'run-due-drawings',
   /** Daily: recalculates the tiers of users whose birthday moved them to another age bracket. */
   RecalculateBirthdayTiers = 'recalculate-birthday-tiers',
+  /** Fetches a tracker connection's Terra data for its window, normalises and ingests it. */
+  SyncConnection = 'sync-connection',
+  /** Processes one stored, verified Terra webhook delivery. */
+  ProcessTerraWebhook = 'process-terra-webhook',
+  /** Deauthenticates a deleted connection's Terra user. */
+  DeauthenticateTerraUser = 'deauthenticate-terra-user',
 }
 
 export const QUEUE_OF_JOB: Record<JobName, QueueName> = {
   [JobName.SendEmail]: QueueName.Email,
   [JobName.RunDueDrawings]: QueueName.Sweepstakes,
   [JobName.RecalculateBirthdayTiers]: QueueName.Maintenance,
+  [JobName.SyncConnection]: QueueName.Trackers,
+  [JobName.ProcessTerraWebhook]: QueueName.Trackers,
+  [JobName.DeauthenticateTerraUser]: QueueName.Trackers,
 };
 
 export interface JobOptions {
