@@ -160,6 +160,10 @@ export function parseConfig(env: Env) {
     redisUrl: read.url('REDIS_URL', ['redis:', 'rediss:']),
     /** Bull key prefix: processes sharing a Redis see the same queues only with the same prefix. */
     queuePrefix: read.string('QUEUE_PREFIX', 'fittrack'),
+    /** Bearer token GET /metrics requires; production without one does not serve /metrics at all. */
+    metricsToken: read.string('METRICS_TOKEN'),
+    /** Express `trust proxy`: whose X-Forwarded-For to believe, so rate limits and logs see the real client. */
+    trustProxy: trustProxySetting(read.string('TRUST_PROXY', 'loopback')),
     competitionTimeZone: read.timeZone('COMPETITION_TZ', 'America/New_York'),
     excludedStates: read.list('SWEEPSTAKES_EXCLUDED_STATES', 'NY,FL,RI'),
     /**
@@ -256,6 +260,12 @@ export function parseConfig(env: Env) {
   }
   if (read.problems.length > 0) throw new ConfigError(read.problems);
   return deepFreeze(config);
+}
+
+/** TRUST_PROXY: true/false, a hop count, or addresses/subnets/names (`loopback, 10.0.0.0/8`) as Express takes them. */
+function trustProxySetting(raw: string): boolean | number | string {
+  if (raw === 'true' || raw === 'false') return raw === 'true';
+  return /^\d+$/.test(raw) ? Number(raw) : raw;
 }
 
 function deepFreeze<T extends object>(value: T): Readonly<T> {
