@@ -7,7 +7,7 @@ import { createUserWithToken, TEST_PASSWORD } from '../support/api-client';
 /** Every JSON line the app logged, in order. */
 class CapturedLog extends Writable {
   readonly text: string[] = [];
-  _write(chunk: Buffer, _encoding: string, done: () => void): void {
+  override _write(chunk: Buffer, _encoding: string, done: () => void): void {
     this.text.push(chunk.toString('utf8'));
     done();
   }

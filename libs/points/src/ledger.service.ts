@@ -119,7 +119,8 @@ export class LedgerService {
       return { entry, replayed: false };
     });
     // After the unit of work (committed unless the caller's own transaction still rolls back).
-    const earned = result.entry && !result.replayed && isEarning(input.type, input.reference) ? result.entry.amount : 0;
+    const earned =
+      result.entry && !result.replayed && isEarning(input.type, input.reference) ? result.entry.amount : 0;
     if (earned > 0) {
       this.metrics.pointsEarned.inc(earned);
     }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DestinationStream, LevelWithSilent } from 'pino';
@@ -50,7 +51,7 @@ export function redactPaths(keys = REDACTED_KEYS): string[] {
   return keys.flatMap((key) => [key, `*.${key}`, `*.*.${key}`, `*.*.*.${key}`]);
 }
 
-type Req = IncomingMessage & { id?: string; originalUrl?: string; principal?: { userId?: string } };
+type Req = IncomingMessage & { originalUrl?: string; principal?: { userId?: string } };
 
 /** pino-pretty is a development dependency: used when present outside production, JSON otherwise. */
 function prettyAvailable(): boolean {
@@ -79,8 +80,8 @@ export function createHttpLogger(config: AppConfig, destination?: DestinationStr
     base: { service: 'fittrack' },
     messageKey: 'msg',
     transport: pretty ? { target: 'pino-pretty', options: { singleLine: true } } : undefined,
-    // The request id comes from the requestId middleware (X-Request-Id), which runs first.
-    genReqId: (req) => req.id ?? '',
+    // The requestId middleware (X-Request-Id) runs first and sets req.id, which pino-http keeps.
+    genReqId: () => randomUUID(),
     quietReqLogger: true,
     quietResLogger: true,
     customAttributeKeys: { reqId: 'request_id', responseTime: 'duration_ms' },
