@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { RequestMethod } from '@nestjs/common';
 import { PATH_METADATA, METHOD_METADATA } from '@nestjs/common/constants';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
-import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { AUTHENTICATED, IS_PUBLIC, ROLES } from '@fittrack/core';
 import { createUserWithToken, type UserWithToken } from '../support/api-client';
@@ -59,6 +58,9 @@ function routeTable(t: TestApp): Route[] {
   return routes;
 }
 
+// One request per route and role, each with a fresh user: the whole table takes longer than Jest's 5 s.
+jest.setTimeout(60_000);
+
 const SAMPLE_ID = '550e8400-e29b-41d4-a716-446655440000';
 const concrete = (path: string) => path.replace(/:[A-Za-z_]+/g, SAMPLE_ID);
 
@@ -82,12 +84,11 @@ async function isolatedDatabase(): Promise<{ env: Record<string, string>; drop: 
   const shared = new URL(process.env.DATABASE_URL!);
   const name = `${shared.pathname.slice(1)}_rbac_${randomUUID().slice(0, 8)}`;
   const admin = async (sql: string) => {
-    const client = new Client({ connectionString: shared.toString() });
-    await client.connect();
+    const connection = await new DataSource({ type: 'postgres', url: shared.toString() }).initialize();
     try {
-      await client.query(sql);
+      await connection.query(sql);
     } finally {
-      await client.end();
+      await connection.destroy();
     }
   };
   await admin(`CREATE DATABASE "${name}"`);

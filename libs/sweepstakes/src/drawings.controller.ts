@@ -11,11 +11,12 @@ import {
   Roles,
 } from '@fittrack/core';
 import { DrawingsService } from './drawings.service';
-import { type Odds, TicketsService } from './tickets.service';
+import { TicketsService } from './tickets.service';
 import {
   CreateDrawingDto,
   DRAWING_EXAMPLE,
   DrawingResponseDto,
+  DrawingWithOddsDto,
   ListDrawingsQueryDto,
   toDrawingResponse,
   UpdateDrawingDto,
@@ -54,13 +55,13 @@ export class DrawingsController {
   })
   @ApiOkResponse({
     description: 'One drawing with its prizes',
-    type: DrawingResponseDto,
+    type: DrawingWithOddsDto,
     example: { ...DRAWING_EXAMPLE, my_tickets: 5, odds: '1 in 69', odds_if_buy_one: '1 in 58' },
   })
   async getDrawing(
     @Param('id', IsUuidParam) id: string,
     @CurrentUser() principal: Principal,
-  ): Promise<DrawingResponseDto & Odds> {
+  ): Promise<DrawingWithOddsDto> {
     const drawing = await this.drawings.get(id, principal);
     return { ...toDrawingResponse(drawing), ...(await this.tickets.oddsFor(drawing, principal)) };
   }

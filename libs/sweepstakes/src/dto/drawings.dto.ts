@@ -1,4 +1,4 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -233,6 +233,18 @@ export class DrawingResponseDto {
   prizes!: PrizeResponseDto[];
   created_at!: string;
   updated_at!: string;
+}
+
+/** GET /drawings/{id}: the drawing with the caller's tickets and odds (tickets.service Odds). */
+export class DrawingWithOddsDto extends DrawingResponseDto {
+  @ApiProperty({ example: 5 })
+  my_tickets!: number;
+
+  @ApiProperty({ type: String, nullable: true, example: '1 in 69', description: 'null without a ticket' })
+  odds!: string | null;
+
+  @ApiProperty({ example: '1 in 58' })
+  odds_if_buy_one!: string;
 }
 
 const iso = (value: Date | null) => (value ? new Date(value).toISOString() : null);
