@@ -11,7 +11,7 @@ import {
   Public,
   Roles,
 } from '@fittrack/core';
-import { DrawingExecutionService, type Verification } from './drawing-execution.service';
+import { type DrawingResults, DrawingExecutionService, type Verification } from './drawing-execution.service';
 
 const VERIFY_EXAMPLE: Verification = {
   drawing_id: 'a4b7c2d1-5e6f-4a8b-9c0d-1e2f3a4b5c6d',
@@ -46,6 +46,40 @@ export class DrawController {
   })
   verifyDrawing(@Param('id', IsUuidParam) id: string): Promise<Verification> {
     return this.execution.verification(id);
+  }
+
+  @Get('drawings/:id/results')
+  @ApiBearerAuth('bearer')
+  @ApiEndpoint('Get a completed drawing’s winners', {
+    description:
+      'Winners by prize rank (a re-drawn rank shows its alternate winner), whether the caller won, and the verification block of /verify.',
+    errors: { 404: 'Drawing not found', 409: 'Drawing not completed', 422: 'id must be a UUID' },
+  })
+  @ApiOkResponse({
+    description: 'Winners and verification',
+    example: {
+      drawing_id: VERIFY_EXAMPLE.drawing_id,
+      status: 'completed',
+      completed_at: '2026-01-16T21:00:04.000Z',
+      total_tickets: 10,
+      you_won: false,
+      winners: [
+        {
+          prize_rank: 1,
+          prize_name: '$50 Amazon Gift Card',
+          user_id: '11111111-1111-4111-8111-111111111111',
+          display_name: 'Alex R.',
+          ticket_number: 2,
+        },
+      ],
+      verification: VERIFY_EXAMPLE,
+    } satisfies DrawingResults,
+  })
+  getDrawingResults(
+    @Param('id', IsUuidParam) id: string,
+    @CurrentUser() principal: Principal,
+  ): Promise<DrawingResults> {
+    return this.execution.results(id, principal);
   }
 
   @Get('drawings/:id/ticket-list')

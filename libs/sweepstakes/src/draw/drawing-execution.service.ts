@@ -15,7 +15,7 @@ import { LedgerService } from '@fittrack/points';
 import type { Drawing, DrawingStatus } from '../entities/drawing.entity';
 import { canTransition } from '../drawing-state';
 import { TicketsRepository } from '../tickets.repository';
-import { BeaconNotAvailableError, type BeaconRound, BeaconService } from './beacon';
+import { BeaconNotAvailableError, type BeaconRound, BeaconService, verifyRound } from './beacon';
 import { DrawRepository } from './draw.repository';
 import { DRAW_ALGORITHM, drawKey, drawWinners, TicketsHasher, type TicketSource } from './fair-draw';
 
@@ -38,6 +38,22 @@ export interface Verification {
   winners: Array<{ prize_rank: number; ticket_number: number; user_id: string }>;
   redraws: Array<{ prize_rank: number; ticket_number: number; user_id: string; replaces_ticket: number }>;
   ticket_list: string;
+}
+
+export interface DrawingResults {
+  drawing_id: string;
+  status: DrawingStatus;
+  completed_at: string | null;
+  total_tickets: number;
+  you_won: boolean;
+  winners: Array<{
+    prize_rank: number;
+    prize_name: string;
+    user_id: string;
+    display_name: string | null;
+    ticket_number: number;
+  }>;
+  verification: Verification;
 }
 
 /** What the audit log keeps of a drawing: its state, never the secret seed (which drawings do not hold). */
@@ -257,6 +273,97 @@ export class DrawingExecutionService {
       })),
       ticket_list: `/api/v1/drawings/${drawing.id}/ticket-list`,
     };
+  }
+
+  /** The winners as a player sees them (re-draws applied), with the verification block; 409 before the draw. */
+  async results(id: string, caller: Caller): Promise<DrawingResults> {
+    const drawing = await this.getPublished(id);
+    if (drawing.status !== 'completed') throw new ConflictError('Drawing not completed');
+    const verification = await this.verification(id);
+    // Each rank's current winner: the initial one, or its latest re-draw.
+    const byRank = new Map(verification.winners.map((w) => [w.prize_rank, w]));
+    for (const redraw of verification.redraws) byRank.set(redraw.prize_rank, redraw);
+    const current = [...byRank.values()].sort((a, b) => a.prize_rank - b.prize_rank);
+    const names = new Map(
+      (await this.draws.usersWithNames(current.map((w) => w.user_id))).map((u) => [u.id, u.displayName]),
+    );
+    const prizes = new Map((await this.draws.prizesOf(id)).map((prize) => [prize.rank, prize.name]));
+    const me = userIdOf(caller);
+    return {
+      drawing_id: drawing.id,
+      status: drawing.status,
+      completed_at: drawing.completedAt ? new Date(drawing.completedAt).toISOString() : null,
+      total_tickets: drawing.totalTickets,
+      you_won: current.some((w) => w.user_id === me),
+      winners: current.map((w) => ({
+        prize_rank: w.prize_rank,
+        prize_name: prizes.get(w.prize_rank) ?? '',
+        user_id: w.user_id,
+        display_name: names.get(w.user_id) ?? null,
+        ticket_number: w.ticket_number,
+      })),
+      verification,
+    };
+  }
+
+  /**
+   * Recomputes a completed drawing from what it published (npm run cli -- verify-drawing): the seed against
+   * its commitment, the beacon round against the pinned chain, the ticket list (streamed) against
+   * tickets_hash and its count, then the winners and re-draws by fair-draw.md. Every check is reported.
+   */
+  async recheck(id: string): Promise<Array<{ check: string; ok: boolean; detail: string }>> {
+    const v = await this.verification(id);
+    const checks: Array<{ check: string; ok: boolean; detail: string }> = [];
+    const add = (check: string, ok: boolean, detail: string) => checks.push({ check, ok, detail });
+    if (v.status !== 'completed' || !v.seed || !v.tickets_hash) {
+      add('completed', false, `the drawing is ${v.status}: nothing to verify yet`);
+      return checks;
+    }
+    add(
+      'seed',
+      sha256Hex(Buffer.from(v.seed, 'hex')) === v.seed_commitment,
+      `commitment ${v.seed_commitment}`,
+    );
+    if (v.beacon) {
+      const ok =
+        !!v.beacon.randomness &&
+        !!v.beacon.signature &&
+        v.beacon.chain_hash === this.beacon.chain.chainHash &&
+        (await verifyRound(
+          this.beacon.chain,
+          { round: v.beacon.round, randomness: v.beacon.randomness, signature: v.beacon.signature },
+          v.beacon.round,
+        ));
+      add('beacon', ok, `round ${v.beacon.round} of chain ${v.beacon.chain_hash}`);
+    }
+    const hasher = new TicketsHasher();
+    await this.draws.forEachTicket(id, (ticketNumber, userId) => hasher.add(ticketNumber, userId));
+    add(
+      'tickets_hash',
+      hasher.digestHex() === v.tickets_hash && hasher.count === v.total_tickets,
+      `${hasher.count} tickets listed, ${v.total_tickets} published`,
+    );
+    const key = drawKey(v.seed, v.beacon?.randomness ?? null, v.tickets_hash);
+    const ranks = Array.from({ length: v.prize_ranks }, (_, i) => i + 1);
+    const source = this.source(id, v.total_tickets);
+    const drawn = await drawWinners(key, source, ranks);
+    const initial = v.winners.map((w) => `${w.prize_rank}:${w.ticket_number}`);
+    const expected = drawn.winners.map((w) => `${w.prizeRank}:${w.ticketNumber}`);
+    add('winners', expected.join(',') === initial.join(','), `recomputed ${expected.join(', ') || 'none'}`);
+    let counter = drawn.nextCounter;
+    const won = new Set(drawn.winners.map((w) => w.userId));
+    for (const redraw of v.redraws) {
+      const next = await drawWinners(key, source, [redraw.prize_rank], counter, won);
+      counter = next.nextCounter;
+      const got = next.winners[0];
+      if (got) won.add(got.userId);
+      add(
+        `redraw rank ${redraw.prize_rank}`,
+        got?.ticketNumber === redraw.ticket_number,
+        `recomputed ticket ${got?.ticketNumber ?? 'none'}, published ${redraw.ticket_number}`,
+      );
+    }
+    return checks;
   }
 
   auditLog(query: { page: number; per_page: number }) {
