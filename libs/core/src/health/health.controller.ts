@@ -1,4 +1,5 @@
-import { Controller, Get, HttpCode, OnModuleInit, Res } from '@nestjs/common';
+import { Controller, Get, HttpCode, OnModuleInit, Res, ServiceUnavailableException } from '@nestjs/common';
+import { HealthCheckResult, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -27,6 +28,8 @@ export class HealthController implements OnModuleInit {
     @InjectConfig() private readonly config: AppConfig,
     private readonly discovery: DiscoveryService,
     private readonly scanner: MetadataScanner,
+    private readonly health: HealthCheckService,
+    private readonly indicators: HealthIndicatorService,
   ) {}
 
   onModuleInit(): void {
@@ -75,35 +78,54 @@ export class HealthController implements OnModuleInit {
     example: { status: 'unavailable', checks: { database: { status: 'down', error: 'unreachable' } } },
   })
   async getReadiness(@Res({ passthrough: true }) response: Response) {
-    const checks: Record<string, Check> = {
-      database: await this.check(async () => ({
-        type: this.config.database.type,
-        version: await this.database.serverVersion(),
-      })),
-    };
-    if (this.queue.kind === 'bull') {
-      checks.redis = await this.check(async () => {
-        await this.queue.ping();
-        return {};
-      });
+    const indicators = [
+      () =>
+        this.indicator('database', async () => ({
+          type: this.config.database.type,
+          version: await this.database.serverVersion(),
+        })),
+      ...(this.queue.kind === 'bull'
+        ? [
+            () =>
+              this.indicator('redis', async () => {
+                await this.queue.ping();
+                return {};
+              }),
+          ]
+        : []),
+      ...[...this.extraChecks].map(
+        ([name, probe]) =>
+          () =>
+            this.indicator(name, probe),
+      ),
+    ];
+    let result: HealthCheckResult;
+    try {
+      result = await this.health.check(indicators);
+    } catch (error) {
+      // Terminus answers a failed check by throwing 503 with the same result.
+      if (!(error instanceof ServiceUnavailableException)) throw error;
+      result = error.getResponse() as HealthCheckResult;
     }
-    for (const [name, probe] of this.extraChecks) checks[name] = await this.check(probe);
+    const checks = result.details as Record<string, Check>;
     const ok = Object.values(checks).every((check) => check.status === 'up');
     response.status(ok ? 200 : 503);
     return { status: ok ? 'ok' : 'unavailable', checks };
   }
 
-  private async check(probe: () => Promise<Record<string, string>>): Promise<Check> {
+  /** One named check: up with its details and latency, or down with a category of failure. */
+  private async indicator(name: string, probe: () => Promise<Record<string, string>>) {
+    const check = this.indicators.check(name);
     const started = performance.now();
     try {
       const details = await probe();
-      return { status: 'up', ...details, latency_ms: Math.round(performance.now() - started) };
+      return check.up({ ...details, latency_ms: Math.round(performance.now() - started) });
     } catch (error) {
       // The message names the failure (timeout, refused) without credentials or SQL. Driver errors may
       // come from another realm (Jest's sandbox), so no `instanceof Error`.
       const message = String((error as { message?: unknown } | null)?.message ?? '');
       const reason = /timeout|ECONNREFUSED|terminat|connect/i.test(message) ? 'unreachable' : 'error';
-      return { status: 'down', error: reason };
+      return check.down({ error: reason });
     }
   }
 }
