@@ -1,0 +1,215 @@
+#!/usr/bin/env node
+/**
+ * Leaderboard query benchmark (node bench/leaderboards/run.js). Bulk-loads rollups for BENCH_USERS users
+ * (default 200,000) straight into `leaderboard_rollups` (schema and rank index as in the migration; a
+ * bench, not a seed: no ledger rows, which the board queries never read), ~60,000 of them on OPEN and the
+ * rest over the 30 tiers, each with a month of periods (alltime, monthly, 4 weekly, 30 daily rows).
+ * Then times, per request, what GET /leaderboards/weekly?tier=OPEN runs uncached for a user ranked
+ * ~50,000: the count, the top-100 page, the user's position (a counted range) and around_me (±10), as
+ * LeaderboardsRepository issues them. Prints p50/p95/p99 in ms.
+ * Env: BENCH_DBS=sqlite,postgres  BENCH_USERS=200000  BENCH_REQUESTS=300  DATABASE_URL (server for PostgreSQL;
+ * database `fittrack_bench_lb` is created there).
+ */
+const { randomUUID } = require('node:crypto');
+const { mkdirSync, rmSync } = require('node:fs');
+const { join } = require('node:path');
+
+const USERS = Number(process.env.BENCH_USERS ?? 200_000);
+const OPEN_USERS = Math.round(USERS * 0.3);
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 300);
+const DBS = (process.env.BENCH_DBS ?? 'sqlite,postgres').split(',').map((s) => s.trim());
+const TIERS = ['M', 'F'].flatMap((s) =>
+  ['18-29', '30-39', '40-49', '50-59', '60+'].flatMap((a) =>
+    ['BEG', 'INT', 'ADV'].map((f) => `${s}-${a}-${f}`),
+  ),
+);
+const WEEKS = ['2026-01-05', '2026-01-12', '2026-01-19', '2026-01-26'];
+const BOARD = { tier: 'OPEN', period: 'weekly:2026-01-12' };
+
+/** Deterministic pseudo-random points. */
+let seed = 42;
+const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+
+function* rows() {
+  const base = Date.UTC(2026, 0, 1);
+  for (let u = 0; u < USERS; u++) {
+    const user = randomUUID();
+    const tier = u < OPEN_USERS ? 'OPEN' : TIERS[u % 30];
+    let month = 0;
+    for (let d = 0; d < 30; d++) {
+      const day = new Date(base + d * 86_400_000).toISOString().slice(0, 10);
+      const points = Math.floor(rand() * 1000);
+      month += points;
+      yield [user, `daily:${day}`, tier, points, new Date(base + d * 86_400_000 + u).toISOString()];
+    }
+    for (const week of WEEKS) {
+      yield [
+        user,
+        `weekly:${week}`,
+        tier,
+        Math.floor(rand() * 7000),
+        new Date(base + u * 1000).toISOString(),
+      ];
+    }
+    yield [user, 'monthly:2026-01', tier, month, new Date(base + u).toISOString()];
+    yield [user, 'alltime', tier, month, new Date(base + u).toISOString()];
+  }
+}
+
+const DDL = [
+  `CREATE TABLE "leaderboard_rollups" ("user_id" varchar(36) NOT NULL, "period_key" varchar(20) NOT NULL,
+    "tier_code" varchar(12), "points" int NOT NULL, "reached_at" TIMESTAMP_TYPE NOT NULL,
+    PRIMARY KEY ("user_id", "period_key"))`,
+  `CREATE INDEX "ix_leaderboard_rollups_rank" ON "leaderboard_rollups"
+    ("tier_code", "period_key", "points" DESC, "reached_at", "user_id")`,
+];
+
+const BOARD_WHERE = `"tier_code" = $1 AND "period_key" = $2 AND "points" > 0`;
+/** The statements of one uncached board read (LeaderboardsRepository: count, ranked, position, ranked). */
+const QUERIES = {
+  count: `SELECT COUNT(*) AS "n" FROM "leaderboard_rollups" WHERE ${BOARD_WHERE}`,
+  page: `SELECT "user_id", "points" FROM "leaderboard_rollups" WHERE ${BOARD_WHERE}
+    ORDER BY "points" DESC, "reached_at" ASC, "user_id" ASC LIMIT $3 OFFSET $4`,
+  own: `SELECT "points", "reached_at" FROM "leaderboard_rollups" WHERE ${BOARD_WHERE} AND "user_id" = $3`,
+  ahead: `SELECT COUNT(*) AS "n" FROM "leaderboard_rollups" WHERE ${BOARD_WHERE} AND "points" >= $3
+    AND ("points" > $3 OR "reached_at" < $4 OR ("reached_at" = $4 AND "user_id" < $5))`,
+  names: `SELECT 1`, // the profile lookup of 100 + 21 ids: a primary-key probe each, not what is measured here
+};
+
+async function withPostgres(run) {
+  const { Client } = require('pg');
+  const server = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
+  const admin = new Client({
+    connectionString: Object.assign(new URL(server), { pathname: '/postgres' }).href,
+  });
+  await admin.connect();
+  await admin.query('DROP DATABASE IF EXISTS fittrack_bench_lb');
+  await admin.query('CREATE DATABASE fittrack_bench_lb');
+  await admin.end();
+  const client = new Client({
+    connectionString: Object.assign(new URL(server), { pathname: '/fittrack_bench_lb' }).href,
+  });
+  await client.connect();
+  const db = {
+    exec: (sql) => client.query(sql.replace('TIMESTAMP_TYPE', 'timestamptz')),
+    all: async (sql, params) => (await client.query(sql, params)).rows,
+    insert: async (batch) => {
+      const values = batch.map(
+        (_, i) => `($${i * 5 + 1},$${i * 5 + 2},$${i * 5 + 3},$${i * 5 + 4},$${i * 5 + 5})`,
+      );
+      await client.query(`INSERT INTO "leaderboard_rollups" VALUES ${values.join(',')}`, batch.flat());
+    },
+    analyze: () => client.query('VACUUM ANALYZE "leaderboard_rollups"'),
+  };
+  try {
+    return await run(db);
+  } finally {
+    await client.end();
+  }
+}
+
+async function withSqlite(run) {
+  const Database = require('better-sqlite3');
+  const dir = join(__dirname, '../../data/bench');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, 'leaderboards.sqlite');
+  rmSync(file, { force: true });
+  const sqlite = new Database(file);
+  sqlite.pragma('journal_mode = WAL');
+  // Positional `?` in the order the $n appear.
+  const bind = (sql, params) => ({
+    sql: sql.replace(/\$\d+/g, '?'),
+    params: [...sql.matchAll(/\$(\d+)/g)].map((m) => params[Number(m[1]) - 1]),
+  });
+  const db = {
+    exec: async (sql) => sqlite.exec(sql.replace('TIMESTAMP_TYPE', 'datetime')),
+    all: async (text, values) => {
+      const { sql, params } = bind(text, values);
+      return sqlite.prepare(sql).all(...params);
+    },
+    insert: async (batch) => {
+      const statement = sqlite.prepare(
+        `INSERT INTO "leaderboard_rollups" VALUES ${batch.map(() => '(?,?,?,?,?)').join(',')}`,
+      );
+      statement.run(...batch.flat());
+    },
+    analyze: async () => sqlite.exec('ANALYZE'),
+  };
+  try {
+    sqlite.exec('BEGIN');
+    const result = await run(db, () => sqlite.exec('COMMIT'));
+    return result;
+  } finally {
+    sqlite.close();
+  }
+}
+
+async function load(db, commit) {
+  await db.exec(DDL[0]);
+  const started = performance.now();
+  let batch = [];
+  let count = 0;
+  for (const row of rows()) {
+    batch.push(row);
+    if (batch.length === 1000) {
+      await db.insert(batch);
+      count += batch.length;
+      batch = [];
+    }
+  }
+  if (batch.length) await db.insert(batch);
+  count += batch.length;
+  commit?.();
+  await db.exec(DDL[1]);
+  await db.analyze();
+  return { rows: count, seconds: ((performance.now() - started) / 1000).toFixed(1) };
+}
+
+async function boardRead(db, userId) {
+  const p = [BOARD.tier, BOARD.period];
+  const [{ n: total }] = await db.all(QUERIES.count, p);
+  const top = await db.all(QUERIES.page, [...p, 100, 0]);
+  const [own] = await db.all(QUERIES.own, [...p, userId]);
+  const [{ n: ahead }] = await db.all(QUERIES.ahead, [...p, own.points, own.reached_at, userId]);
+  const rank = Number(ahead) + 1;
+  const first = Math.max(1, rank - 10);
+  const around = await db.all(QUERIES.page, [...p, rank + 10 - first + 1, first - 1]);
+  return { total: Number(total), top: top.length, rank, around: around.length };
+}
+
+function percentiles(samples) {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))].toFixed(2);
+  return { p50: at(0.5), p95: at(0.95), p99: at(0.99) };
+}
+
+async function bench(name, withDb) {
+  return withDb(async (db, commit) => {
+    const loaded = await load(db, commit);
+    // The user ranked ~50,000 on the OPEN weekly board.
+    const [target] = await db.all(QUERIES.page, [
+      BOARD.tier,
+      BOARD.period,
+      1,
+      Math.min(49_999, OPEN_USERS - 1),
+    ]);
+    const check = await boardRead(db, target.user_id);
+    const samples = [];
+    for (let i = 0; i < REQUESTS; i++) {
+      const started = performance.now();
+      await boardRead(db, target.user_id);
+      samples.push(performance.now() - started);
+    }
+    return { db: name, ...loaded, board: check, requests: REQUESTS, ms: percentiles(samples) };
+  });
+}
+
+(async () => {
+  for (const name of DBS) {
+    const result = await bench(name, name === 'postgres' ? withPostgres : withSqlite);
+    console.log(JSON.stringify(result));
+  }
+})().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
