@@ -10,6 +10,7 @@ import {
   QUEUE_PROCESSING,
   QueuePort,
 } from '@fittrack/core';
+import { SyncService } from '@fittrack/trackers';
 
 /** One cron tick: it only enqueues jobs, with deterministic ids, so running it twice changes nothing. */
 export interface Tick {
@@ -34,6 +35,7 @@ export class SchedulerTicks implements OnApplicationBootstrap {
     private readonly clock: Clock,
     @InjectConfig() private readonly config: AppConfig,
     @Inject(QUEUE_PROCESSING) private readonly processing: boolean,
+    private readonly sync: SyncService,
   ) {}
 
   ticks(): Tick[] {
@@ -44,6 +46,12 @@ export class SchedulerTicks implements OnApplicationBootstrap {
         run: () => this.birthdayTiers(),
       },
       { name: 'due-drawings', cronTime: '* * * * *', run: () => this.dueDrawings() },
+      // Due tracker connections, one sync job each (job id: connection and 15-minute slot).
+      {
+        name: 'terra-sync',
+        cronTime: '*/15 * * * *',
+        run: () => this.sync.enqueueDue().then(() => undefined),
+      },
     ];
   }
 

@@ -201,7 +201,7 @@ export class ConnectionsService {
       if (!isUniqueViolation(error)) throw error;
       result = await work();
     }
-    if (result.changed) await this.enqueueSync(result.connection.id, 'connect');
+    if (result.changed) await this.enqueueSync(result.connection.id, `connect:${terraUserId}`);
     return result.connection;
   }
 

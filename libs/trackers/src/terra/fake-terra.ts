@@ -55,7 +55,7 @@ const CHUNK_SIZE = 10;
  */
 export class FakeTerra {
   readonly users = new Map<string, FakeTerraUser>();
-  /** Calls answered per path (data endpoints), for tests and the bench. */
+  /** Calls received per path (`/daily`) and per Terra user and path (`<user id>/daily`). */
   readonly calls = new Map<string, number>();
   webhookUrl: string | undefined;
   private readonly sessions = new Map<string, WidgetSession>();
@@ -99,6 +99,11 @@ export class FakeTerra {
   /** Resolves when every webhook the fake has started sending is delivered (or failed). */
   async idle(): Promise<void> {
     while (this.inFlight.size) await Promise.allSettled([...this.inFlight]);
+  }
+
+  /** Calls received for one Terra user on one path, e.g. `callsFor(id, '/daily')`. */
+  callsFor(userId: string, path: string): number {
+    return this.calls.get(`${userId}${path}`) ?? 0;
   }
 
   // --- test controls (also over HTTP under /test, for the test page and other processes)
@@ -296,6 +301,13 @@ export class FakeTerra {
       }
       next();
     });
+    app.use((req, _res, next) => {
+      // Every call counts, faulted ones too: per path, and per path and Terra user.
+      this.calls.set(req.path, (this.calls.get(req.path) ?? 0) + 1);
+      const key = `${String(req.query.user_id ?? '')}${req.path}`;
+      this.calls.set(key, (this.calls.get(key) ?? 0) + 1);
+      next();
+    });
     app.use((req, res, next) => this.applyFault(req, res, next));
 
     const createSession = (status: number) => (req: express.Request, res: express.Response) => {
@@ -362,7 +374,6 @@ export class FakeTerra {
 
     for (const type of ['daily', 'activity'] as const) {
       app.get(`/${type}`, (req, res) => {
-        this.calls.set(`/${type}`, (this.calls.get(`/${type}`) ?? 0) + 1);
         const user = this.users.get(String(req.query.user_id ?? ''));
         if (!user) return notFound(res);
         if (user.revoked) {

@@ -130,14 +130,16 @@ export class TerraClient {
 
   /** Runs an SDK call, mapping its failures to TerraCallError. */
   private async call<T>(what: string, run: () => Promise<T>): Promise<T> {
+    let result: T;
     try {
-      return await run();
+      result = await run();
     } catch (error) {
       if (error instanceof TerraTimeoutError) {
         throw new TerraCallError(`Terra ${what} timed out after ${this.endpoint.timeoutMs} ms`, true, null);
       }
       if (error instanceof TerraError) {
-        if (error.statusCode === undefined) {
+        // No status (network), or a success status whose body was not JSON: worth another try.
+        if (error.statusCode === undefined || error.statusCode < 400) {
           throw new TerraCallError(`Terra ${what} failed: ${error.message.slice(0, 200)}`, true, null);
         }
         const retryAfter = error.rawResponse?.headers?.get('retry-after') ?? null;
@@ -145,6 +147,14 @@ export class TerraClient {
       }
       throw new TerraCallError(`Terra ${what} failed: ${String(error).slice(0, 200)}`, true, null);
     }
+    // A 200 whose body is not JSON comes back from the SDK as `{ok: false, error: {reason: 'non-json'}}`:
+    // a broken answer, worth another try.
+    const broken =
+      (result as { ok?: unknown; error?: { reason?: unknown } } | null)?.error?.reason === 'non-json';
+    if (typeof result !== 'object' || result === null || broken) {
+      throw new TerraCallError(`Terra ${what} answered malformed JSON`, true, null);
+    }
+    return result;
   }
 
   private async fetchJson(what: string, url: string, init: RequestInit): Promise<unknown> {
