@@ -93,6 +93,18 @@ describe('the draw with a beacon', () => {
     expect(verify.winners).toHaveLength(2);
   });
 
+  it('moving drawing_time while scheduled moves the published round; once open, times are fixed', async () => {
+    t.clock.set('2026-01-16T12:00:00Z');
+    const drawing = await createDrawing(t, admin, 'scheduled');
+    const later = new Date(new Date(drawing.drawing_time as string).getTime() + 3_600_000).toISOString();
+    const moved = (await admin.put(`/admin/drawings/${drawing.id}`).send({ drawing_time: later }).expect(200))
+      .body;
+    expect(moved.beacon_round).toBe(String(roundAt(new Date(later), chain())));
+    expect(moved.beacon_round).not.toBe(drawing.beacon_round);
+    await admin.put(`/admin/drawings/${drawing.id}`).send({ status: 'open' }).expect(200);
+    await admin.put(`/admin/drawings/${drawing.id}`).send({ drawing_time: later }).expect(409);
+  });
+
   it('a round that fails verification is never used: 503, the drawing stays closed', async () => {
     t.clock.set('2026-01-16T12:00:00Z');
     const drawing = await closedDrawing();
