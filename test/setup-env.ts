@@ -8,6 +8,8 @@ process.env.SEED_ON_EMPTY = 'false';
 process.env.LOG_LEVEL ??= 'warn';
 // Suites log in many times from one IP; the rate-limit test lowers this again before it boots.
 process.env.AUTH_RATE_LIMIT_PER_MINUTE ??= '10000';
+// Likewise the global per-user / per-IP limit; test/ops/hardening lowers it for its own app.
+process.env.RATE_LIMIT_PER_MINUTE ??= '1000000';
 if (process.env.TEST_DB === 'postgres') {
   process.env.DB_TYPE = 'postgres';
   process.env.DATABASE_URL ??= 'postgres://postgres@127.0.0.1:5432/test';

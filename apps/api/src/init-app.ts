@@ -41,12 +41,7 @@ export async function initApp(app: NestExpressApplication): Promise<AppConfig> {
   app.use(requestId);
   app.use(app.get<HttpLogger>(HTTP_LOGGER));
   app.use(httpMetrics(app.get(Metrics)));
-  app.use(
-    helmet({
-      // The Swagger UI and the test page use inline scripts and styles.
-      contentSecurityPolicy: false,
-    }),
-  );
+  app.use(securityHeaders());
   app.enableCors({ origin: config.corsOrigins, credentials: true });
   app.use(cookieParser());
   // Terra signs the exact bytes of its webhooks: that route keeps its body raw (a Buffer), and the JSON
@@ -68,6 +63,30 @@ export async function initApp(app: NestExpressApplication): Promise<AppConfig> {
     sendProblem(req, res, 404, `Cannot ${req.method} ${req.path}`),
   );
   return config;
+}
+
+/**
+ * Helmet on every response: X-Frame-Options DENY and a CSP of `default-src 'self'` (no inline scripts or
+ * styles: the test page has none). Swagger UI's page carries a small inline <style>, so /docs alone may
+ * also apply inline styles; scripts stay 'self' there too.
+ */
+function securityHeaders() {
+  const directives = {
+    defaultSrc: ["'self'"],
+    scriptSrc: ["'self'"],
+    styleSrc: ["'self'"],
+    imgSrc: ["'self'", 'data:'],
+    frameAncestors: ["'none'"],
+    // TLS ends at the proxy (docs/deployment.md); HSTS covers the upgrade.
+    upgradeInsecureRequests: null,
+  };
+  const strict = helmet({ contentSecurityPolicy: { directives }, frameguard: { action: 'deny' } });
+  const docs = helmet({
+    contentSecurityPolicy: { directives: { ...directives, styleSrc: ["'self'", "'unsafe-inline'"] } },
+    frameguard: { action: 'deny' },
+  });
+  return (req: express.Request, res: express.Response, next: express.NextFunction) =>
+    /^\/docs(\/|$)/.test(req.path) ? docs(req, res, next) : strict(req, res, next);
 }
 
 function serveTestPage(app: NestExpressApplication, config: AppConfig): void {

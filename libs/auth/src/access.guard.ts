@@ -5,33 +5,51 @@ import {
   type AccessRole,
   DomainError,
   ForbiddenError,
+  GlobalRateLimit,
   IS_PUBLIC,
   type Principal,
   ROLES,
   ServiceUnavailableError,
   UnauthorizedError,
 } from '@fittrack/core';
+import type { Request } from 'express';
 import { TOKEN_INVALID } from './jwt.strategy';
 
 /**
  * The one global guard (APP_GUARD): every route needs a valid access token unless `@Public()`; `@Roles()`
- * then restricts by role (admin satisfies any role). Sets `request.principal` for `@CurrentUser()`.
+ * then restricts by role (admin satisfies any role). Sets `request.principal` for `@CurrentUser()`. Every
+ * request also counts against the global rate limit: per user once authenticated, per IP otherwise (public
+ * routes, and callers it refuses).
  */
 @Injectable()
 export class AccessGuard extends AuthGuard('jwt') {
   private readonly logger = new Logger('AccessGuard');
 
-  constructor(private readonly reflector: Reflector) {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly rateLimit: GlobalRateLimit,
+  ) {
     super();
   }
 
   override async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
-    await super.canActivate(context);
-    const request = context.switchToHttp().getRequest<{ user?: Principal; principal?: Principal }>();
+    const request = context
+      .switchToHttp()
+      .getRequest<Request & { user?: Principal; principal?: Principal }>();
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) {
+      await this.rateLimit.check(request);
+      return true;
+    }
+    try {
+      await super.canActivate(context);
+    } catch (error) {
+      await this.rateLimit.check(request);
+      throw error;
+    }
     const principal = request.user!;
     request.principal = principal;
+    await this.rateLimit.check(request);
     const roles = this.reflector.getAllAndOverride<AccessRole[] | undefined>(ROLES, targets);
     if (roles?.length && principal.role !== 'admin' && !roles.includes(principal.role)) {
       throw new ForbiddenError('Insufficient permissions');

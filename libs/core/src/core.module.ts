@@ -18,6 +18,7 @@ import { QUEUE_PROCESSING } from './queue/queue.tokens';
 import { createHttpLogger, HTTP_LOGGER, LOG_DESTINATION, loggerParams } from './logging/logging';
 import { Metrics } from './metrics/metrics';
 import { MetricsCollectors } from './metrics/metrics-collectors';
+import { GlobalRateLimit } from './http/rate-limit';
 
 export type ProcessRole = 'api' | 'worker' | 'cli';
 
@@ -74,6 +75,7 @@ export class CoreModule {
         UnitOfWork,
         Metrics,
         MetricsCollectors,
+        GlobalRateLimit,
         {
           provide: QUEUE_PROCESSING,
           inject: [appConfig.KEY],
@@ -81,7 +83,7 @@ export class CoreModule {
             options.role === 'worker' || (options.role === 'api' && !config.redisUrl),
         },
       ],
-      exports: [Clock, DatabaseService, DataContext, UnitOfWork, QUEUE_PROCESSING, Metrics],
+      exports: [Clock, DatabaseService, DataContext, UnitOfWork, QUEUE_PROCESSING, Metrics, GlobalRateLimit],
     };
   }
 }

@@ -15,6 +15,7 @@ export * from './http/problem-details.filter';
 export * from './http/public.decorator';
 export * from './http/request-id.middleware';
 export * from './http/body-guard.middleware';
+export * from './http/rate-limit';
 export * from './http/validation';
 export * from './http/validators';
 export * from './http/password-rules';

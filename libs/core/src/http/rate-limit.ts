@@ -1,0 +1,94 @@
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import type { Request } from 'express';
+import Redis from 'ioredis';
+import { type AppConfig, InjectConfig } from '../config/app-config';
+import { TooManyRequestsError } from '../errors/domain-errors';
+import type { Principal } from './public.decorator';
+
+const WINDOW_MS = 60_000;
+/** Probes and scrapes are not API traffic. */
+const UNLIMITED = /^\/(health|metrics)(\/|$)/;
+
+interface Hit {
+  count: number;
+  resetAt: number;
+}
+
+/**
+ * The global limit of the API contract: RATE_LIMIT_PER_MINUTE requests per user when authenticated, per
+ * client IP otherwise (`req.ip`, so TRUST_PROXY decides what the client is), in fixed one-minute windows;
+ * 429 problem+json with Retry-After past it. Counted in Redis when REDIS_URL is set, so every API instance
+ * shares one count; while Redis does not answer, each instance counts in memory instead (reads keep being
+ * served, the limit still holds per instance) and says so in the log. The global access guard calls it,
+ * once it knows the caller (or refused one: refused requests count against their IP); endpoints with a
+ * stricter limit of their own (auth) keep it.
+ */
+@Injectable()
+export class GlobalRateLimit implements OnApplicationShutdown {
+  private readonly logger = new Logger('RateLimit');
+  private readonly local = new Map<string, Hit>();
+  private redis: Redis | undefined;
+  private redisFailing = false;
+
+  constructor(@InjectConfig() private readonly config: AppConfig) {}
+
+  /** Counts the request; throws TooManyRequestsError (429, Retry-After) past the limit. */
+  async check(request: Request & { principal?: Principal }): Promise<void> {
+    if (UNLIMITED.test(request.path)) return;
+    const key = request.principal ? `user:${request.principal.userId}` : `ip:${request.ip ?? 'unknown'}`;
+    const hit = await this.hit(key);
+    if (hit.count > this.config.auth.rateLimitPerMinute) {
+      const retryAfter = Math.max(1, Math.ceil((hit.resetAt - Date.now()) / 1000));
+      throw new TooManyRequestsError('Too many requests, slow down', retryAfter);
+    }
+  }
+
+  private async hit(key: string): Promise<Hit> {
+    if (!this.config.redisUrl) return this.localHit(key);
+    try {
+      const hit = await this.redisHit(key);
+      if (this.redisFailing) this.logger.log('Redis answers again: rate limits are shared again');
+      this.redisFailing = false;
+      return hit;
+    } catch (error) {
+      if (!this.redisFailing) {
+        this.logger.warn(`Redis unavailable, rate limits count per instance meanwhile: ${String(error)}`);
+      }
+      this.redisFailing = true;
+      return this.localHit(key);
+    }
+  }
+
+  private async redisHit(key: string): Promise<Hit> {
+    this.redis ??= new Redis(this.config.redisUrl!, { maxRetriesPerRequest: 1, commandTimeout: 500 });
+    // While ioredis (re)connects in the background, requests do not wait for it.
+    if (this.redis.status !== 'ready') throw new Error(`redis ${this.redis.status}`);
+    // The window's start is part of the key: every instance agrees on it without coordination.
+    const windowStart = Math.floor(Date.now() / WINDOW_MS) * WINDOW_MS;
+    const redisKey = `${this.config.queuePrefix}:ratelimit:${key}:${windowStart}`;
+    const replies = await this.redis.multi().incr(redisKey).pexpire(redisKey, WINDOW_MS).exec();
+    const [error, count] = replies?.[0] ?? [new Error('no reply')];
+    if (error) throw error;
+    return { count: Number(count), resetAt: windowStart + WINDOW_MS };
+  }
+
+  private localHit(key: string): Hit {
+    const now = Date.now();
+    let hit = this.local.get(key);
+    if (!hit || hit.resetAt <= now) {
+      if (this.local.size > 100_000) this.prune(now);
+      hit = { count: 0, resetAt: Math.floor(now / WINDOW_MS) * WINDOW_MS + WINDOW_MS };
+      this.local.set(key, hit);
+    }
+    hit.count += 1;
+    return hit;
+  }
+
+  private prune(now: number): void {
+    for (const [key, hit] of this.local) if (hit.resetAt <= now) this.local.delete(key);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.redis?.quit().catch(() => undefined);
+  }
+}
