@@ -224,6 +224,32 @@ export const TOUR: Record<string, Calls> = {
         filter: { activity_type: 'steps', user_id: id, start_date: '2026-03-08', end_date: '2026-03-09' },
       }),
   },
+  ConnectionsRepository: {
+    findLive: (repo: { findLive(u: string, p: string): Promise<unknown> }) => repo.findLive(id, 'fitbit'),
+    listLive: (repo: { listLive(u: string): Promise<unknown> }) => repo.listLive(id),
+    findByTerraUser: (repo: { findByTerraUser(t: string): Promise<unknown> }) =>
+      repo.findByTerraUser('terra-1'),
+    makePrimary: (repo: { makePrimary(u: string, c: string): Promise<unknown> }, kit) =>
+      kit.inTransaction(() => repo.makePrimary(id, id)),
+    promoteOldest: (repo: { promoteOldest(u: string): Promise<unknown> }, kit) =>
+      kit.inTransaction(() => repo.promoteOldest(id)),
+    claimManualSync: (repo: { claimManualSync(c: string, now: Date, cutoff: Date): Promise<unknown> }) =>
+      repo.claimManualSync(id, at, at),
+    due: [
+      (repo: { due(before: Date, after: string | null, limit: number): Promise<unknown> }) =>
+        repo.due(at, null, 1000),
+      (repo: { due(before: Date, after: string | null, limit: number): Promise<unknown> }) =>
+        repo.due(at, id, 1000),
+    ],
+    setStatus: (repo: { setStatus(c: string, patch: object): Promise<unknown> }) =>
+      repo.setStatus(id, { syncStatus: 'ok', lastSyncAt: at, lastError: null, reconnectRequired: false }),
+    recipientOf: (repo: { recipientOf(u: string): Promise<unknown> }) => repo.recipientOf(id),
+  },
+  WebhookEventsRepository: {
+    insertOnce: (repo: { insertOnce(e: object): Promise<unknown> }) =>
+      repo.insertOnce({ bodyHash: 'a'.repeat(64), eventType: 'daily', payload: '{}', status: 'received' }),
+    finish: (repo: { finish(e: string, s: string): Promise<unknown> }) => repo.finish(id, 'processed'),
+  },
   DrawingsRepository: {
     list: (repo: never) =>
       (repo as BaseRepository<{ id: string }>).list({
