@@ -2,6 +2,7 @@
 import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
+import security from 'eslint-plugin-security';
 
 export default tseslint.config(
   {
@@ -9,6 +10,17 @@ export default tseslint.config(
   },
   eslint.configs.recommended,
   ...tseslint.configs.recommended,
+  // Static security lint (unsafe or dynamic regexes, eval, child_process, timing-unsafe comparisons, ...),
+  // as errors. Off: object-injection (flags every obj[key]; TypeScript types the keys) and
+  // non-literal-fs-filename (our paths come from validated config; docs/security.md lists them).
+  security.configs.recommended,
+  {
+    rules: {
+      ...Object.fromEntries(Object.keys(security.rules).map((rule) => [`security/${rule}`, 'error'])),
+      'security/detect-object-injection': 'off',
+      'security/detect-non-literal-fs-filename': 'off',
+    },
+  },
   prettier,
   {
     languageOptions: { parserOptions: { projectService: false } },
@@ -35,5 +47,10 @@ export default tseslint.config(
   {
     files: ['test/**/*.ts', 'bench/**/*.ts', 'apps/cli/**/*.ts', '**/*.spec.ts'],
     rules: { 'no-console': 'off' },
+  },
+  {
+    // Tests, benches and CI scripts build regexes from fixtures and parse SQL text: not attack surface.
+    files: ['test/**/*.ts', 'bench/**', '.ci/**', '**/*.spec.ts'],
+    rules: Object.fromEntries(Object.keys(security.rules).map((rule) => [`security/${rule}`, 'off'])),
   },
 );

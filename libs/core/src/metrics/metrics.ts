@@ -86,6 +86,12 @@ export class Metrics {
     labelNames: ['drawing_type', 'outcome'] as const,
     registers: [this.registry],
   });
+  /** Drawings past their drawing time and not executed; set by whoever owns the drawing tick. */
+  readonly drawingsOverdue = new Gauge({
+    name: 'fittrack_drawings_overdue',
+    help: 'Drawings past their drawing time that have not executed',
+    registers: [this.registry],
+  });
   readonly emails = new Counter({
     name: 'fittrack_emails_total',
     help: 'Email delivery attempts, by outcome (sent, failed)',
