@@ -22,6 +22,12 @@ async function bootstrap(): Promise<void> {
   if (config.features.htmlTestPage) logger.log(`Test page: ${base}/test/`);
 }
 
+// Graceful stop: Nest's shutdown hooks stop accepting, let in-flight work finish and close the pools; if
+// that hangs, exit anyway before the orchestrator's 30 s grace period ends in a SIGKILL.
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.once(signal, () => setTimeout(() => process.exit(1), 25_000).unref());
+}
+
 bootstrap().catch((error: unknown) => {
   // Config errors list every bad variable; print them without a stack.
   console.error(error instanceof Error && error.name === 'ConfigError' ? error.message : error);
