@@ -1,4 +1,4 @@
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, createServer } from 'node:net';
 import { DataSource } from 'typeorm';
 import request from 'supertest';
 import type { ManualClock } from '@fittrack/core';
@@ -24,7 +24,7 @@ export interface TerraTestApp extends TestApp {
  * Terra and every webhook goes over real HTTP. The fake's time is the app's test clock.
  */
 export async function createTerraTestApp(
-  options: { now?: string; env?: Record<string, string> } = {},
+  options: { now?: string; env?: Record<string, string>; port?: number } = {},
 ): Promise<TerraTestApp> {
   const holder: { clock?: ManualClock } = {};
   const fake = new FakeTerra({ ...TERRA_TEST, now: () => holder.clock?.now() ?? new Date() });
@@ -44,7 +44,7 @@ export async function createTerraTestApp(
     () => createTestApp({ now: options.now }),
   );
   holder.clock = t.clock;
-  await t.app.listen(0, '127.0.0.1');
+  await t.app.listen(options.port ?? 0, '127.0.0.1');
   const port = (t.app.getHttpServer().address() as AddressInfo).port;
   const baseUrl = `http://127.0.0.1:${port}`;
   fake.webhookUrl = `${baseUrl}/api/v1/webhooks/terra`;
@@ -64,6 +64,15 @@ export async function createTerraTestApp(
       await t.close();
     },
   };
+}
+
+/** A port free right now: for an app whose own URL (APP_BASE_URL) must be known before it boots. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }
 
 /** Where a redirect points, as a path for supertest. */

@@ -9,6 +9,7 @@ const TAB_FILES = [
   './api-tester.js',
   './auth.js',
   './points.js',
+  './trackers.js',
   './leaderboards.js',
   './reports.js',
   './data-controls.js',
