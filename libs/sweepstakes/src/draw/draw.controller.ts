@@ -3,6 +3,7 @@ import { Controller, Get, Header, HttpCode, Param, Post, Query, StreamableFile }
 import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import {
   ApiEndpoint,
+  Authenticated,
   CurrentUser,
   IsUuidParam,
   ListQueryDto,
@@ -49,7 +50,7 @@ export class DrawController {
   }
 
   @Get('drawings/:id/results')
-  @ApiBearerAuth('bearer')
+  @Authenticated()
   @ApiEndpoint('Get a completed drawing’s winners', {
     description:
       'Winners by prize rank (a re-drawn rank shows its alternate winner), whether the caller won, and the verification block of /verify.',
