@@ -128,17 +128,13 @@ describe('structured logs and metrics', () => {
     // Ids never become labels: the route template does.
     expect(text).not.toContain('00000000-0000-4000-8000-000000000000');
     expect(text).toMatch(/route="\/api\/v1\/drawings\/:id"/);
-    expect(sample(text, 'fittrack_registrations_total')).toBe(
-      sample(before, 'fittrack_registrations_total') + 1,
+    expect(sample(text, 'user_registrations_total')).toBe(sample(before, 'user_registrations_total') + 1);
+    expect(sample(text, 'emails_total', { outcome: 'sent' })).toBeGreaterThan(
+      sample(before, 'emails_total', { outcome: 'sent' }),
     );
-    expect(sample(text, 'fittrack_emails_total', { outcome: 'sent' })).toBeGreaterThan(
-      sample(before, 'fittrack_emails_total', { outcome: 'sent' }),
-    );
-    expect(sample(text, 'fittrack_jobs_total', { job: 'send-email', outcome: 'completed' })).toBeGreaterThan(
-      0,
-    );
+    expect(sample(text, 'jobs_total', { job: 'send-email', outcome: 'completed' })).toBeGreaterThan(0);
     expect(text).toContain('http_requests_in_flight');
-    expect(text).toContain('fittrack_queue_jobs{queue="in-process",state="waiting"}');
+    expect(text).toContain('queue_jobs{queue="in-process",state="waiting"}');
     expect(text).toContain('process_resident_memory_bytes');
     await t.http().get('/api/v1/metrics').expect(404);
   });

@@ -35,13 +35,13 @@ export class Metrics {
 
   // ---- Jobs (recorded around every handler by the JobRegistry)
   readonly jobs = new Counter({
-    name: 'fittrack_jobs_total',
+    name: 'jobs_total',
     help: 'Job attempts run in this process, by job and outcome (completed, failed)',
     labelNames: ['job', 'outcome'] as const,
     registers: [this.registry],
   });
   readonly jobDuration = new Histogram({
-    name: 'fittrack_job_duration_seconds',
+    name: 'job_duration_seconds',
     help: 'Job attempt duration in seconds, by job and outcome',
     labelNames: ['job', 'outcome'] as const,
     buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 15, 60, 300],
@@ -49,7 +49,7 @@ export class Metrics {
   });
   /** Set at scrape time from the queue (see QueueModule). */
   readonly queueDepth = new Gauge({
-    name: 'fittrack_queue_jobs',
+    name: 'queue_jobs',
     help: 'Jobs in each queue by state (waiting, active, delayed, failed)',
     labelNames: ['queue', 'state'] as const,
     registers: [this.registry],
@@ -57,55 +57,55 @@ export class Metrics {
 
   // ---- Database pool (set at scrape time where the driver exposes it)
   readonly dbPool = new Gauge({
-    name: 'fittrack_db_pool_connections',
+    name: 'db_pool_connections',
     help: 'Database pool connections by state (max, open, in_use, idle, waiting)',
     labelNames: ['state'] as const,
     registers: [this.registry],
   });
 
-  // ---- Business counters
+  // ---- Business counters (names as the API contract's Health and ops section gives them)
   readonly registrations = new Counter({
-    name: 'fittrack_registrations_total',
+    name: 'user_registrations_total',
     help: 'Accounts registered',
     registers: [this.registry],
   });
   readonly pointsEarned = new Counter({
-    name: 'fittrack_points_earned_total',
+    name: 'points_earned_total',
     help: 'Points earned (positive earning ledger entries; reversals are not subtracted)',
     registers: [this.registry],
   });
   readonly tickets = new Counter({
-    name: 'fittrack_tickets_total',
-    help: 'Sweepstakes tickets issued, by drawing type and kind (purchase, free)',
-    labelNames: ['drawing_type', 'kind'] as const,
+    name: 'tickets_purchased_total',
+    help: 'Sweepstakes tickets bought with points, by drawing type (free entries are not counted)',
+    labelNames: ['drawing_type'] as const,
     registers: [this.registry],
   });
   readonly drawingsExecuted = new Counter({
-    name: 'fittrack_drawings_executed_total',
+    name: 'drawings_executed_total',
     help: 'Drawing executions, by drawing type and outcome (completed, failed)',
     labelNames: ['drawing_type', 'outcome'] as const,
     registers: [this.registry],
   });
   /** Drawings past their drawing time and not executed; set by whoever owns the drawing tick. */
   readonly drawingsOverdue = new Gauge({
-    name: 'fittrack_drawings_overdue',
+    name: 'drawings_overdue',
     help: 'Drawings past their drawing time that have not executed',
     registers: [this.registry],
   });
   readonly emails = new Counter({
-    name: 'fittrack_emails_total',
+    name: 'emails_total',
     help: 'Email delivery attempts, by outcome (sent, failed)',
     labelNames: ['outcome'] as const,
     registers: [this.registry],
   });
   readonly webhooks = new Counter({
-    name: 'fittrack_webhooks_total',
+    name: 'webhooks_total',
     help: 'Provider webhooks, by provider and outcome (received, refused)',
     labelNames: ['provider', 'outcome'] as const,
     registers: [this.registry],
   });
   readonly syncs = new Counter({
-    name: 'fittrack_syncs_total',
+    name: 'syncs_total',
     help: 'Tracker syncs, by provider and outcome (succeeded, failed, retried)',
     labelNames: ['provider', 'outcome'] as const,
     registers: [this.registry],
