@@ -1,6 +1,6 @@
 import { MigrationInterface, QueryRunner, Table, TableCheck, TableColumn } from 'typeorm';
 import { DbType } from '@fittrack/core';
-import { schemaBuilder } from './schema-builder';
+import { addColumns, dropColumns, schemaBuilder } from './schema-builder';
 
 const dbOf = (queryRunner: QueryRunner): DbType => {
   const type = queryRunner.connection.options.type;
@@ -10,6 +10,28 @@ const dbOf = (queryRunner: QueryRunner): DbType => {
 const FULFILLMENT_STATUSES = (statuses: string[]) =>
   `"status" IN (${statuses.map((status) => `'${status}'`).join(', ')})`;
 const OLD_STATUSES = ['pending', 'winner_notified', 'address_confirmed', 'shipped', 'delivered', 'forfeited'];
+
+/**
+ * Free tickets have no purchase: tickets.purchase_transaction_id becomes nullable (and back). In place on
+ * PostgreSQL and Oracle, where TypeORM's changeColumn would drop the column's foreign key; SQLite can only
+ * rebuild the table, which keeps it.
+ */
+async function purchaseNullable(queryRunner: QueryRunner, nullable: boolean): Promise<void> {
+  const db = dbOf(queryRunner);
+  if (db === 'postgres') {
+    await queryRunner.query(
+      `ALTER TABLE "tickets" ALTER COLUMN "purchase_transaction_id" ${nullable ? 'DROP' : 'SET'} NOT NULL`,
+    );
+  } else if (db === 'oracle') {
+    await queryRunner.query(
+      `ALTER TABLE "tickets" MODIFY ("purchase_transaction_id" ${nullable ? 'NULL' : 'NOT NULL'})`,
+    );
+  } else {
+    const tickets = (await queryRunner.getTable('tickets'))!;
+    const column = schemaBuilder(db).uuid('purchase_transaction_id', nullable);
+    await queryRunner.changeColumn(tickets, 'purchase_transaction_id', new TableColumn(column));
+  }
+}
 
 /**
  * The verifiable draw (fair-draw.md) and what surrounds it: free-entry tickets (no ledger entry), the
@@ -24,18 +46,14 @@ export class SweepstakesDraw1764200000000 implements MigrationInterface {
     const s = schemaBuilder(dbOf(queryRunner));
     const create = (table: Table) => queryRunner.createTable(table, false, true, true);
 
-    const tickets = (await queryRunner.getTable('tickets'))!;
-    await queryRunner.changeColumn(
-      tickets,
-      'purchase_transaction_id',
-      new TableColumn(s.uuid('purchase_transaction_id', true)),
-    );
-    await queryRunner.addColumn('tickets', new TableColumn(s.bool('is_free', false)));
+    await purchaseNullable(queryRunner, true);
+    // In place on SQLite (schema-builder): a table rebuild fails once other rows reference the table.
+    await addColumns(queryRunner, 'tickets', [s.bool('is_free', false)]);
 
-    await queryRunner.addColumns('drawings', [
-      new TableColumn(s.varchar('beacon_chain_hash', 64, { isNullable: true })),
-      new TableColumn(s.varchar('beacon_signature', 256, { isNullable: true })),
-      new TableColumn(s.int('draw_counter', { isNullable: true })),
+    await addColumns(queryRunner, 'drawings', [
+      s.varchar('beacon_chain_hash', 64, { isNullable: true }),
+      s.varchar('beacon_signature', 256, { isNullable: true }),
+      s.int('draw_counter', { isNullable: true }),
     ]);
 
     await create(
@@ -84,7 +102,7 @@ export class SweepstakesDraw1764200000000 implements MigrationInterface {
       }),
     );
 
-    await queryRunner.addColumn('prize_fulfillments', new TableColumn(s.timestamp('w9_received_at', true)));
+    await addColumns(queryRunner, 'prize_fulfillments', [s.timestamp('w9_received_at', true)]);
     await queryRunner.dropCheckConstraint('prize_fulfillments', 'ck_prize_fulfillments_status');
     await queryRunner.createCheckConstraint(
       'prize_fulfillments',
@@ -96,7 +114,6 @@ export class SweepstakesDraw1764200000000 implements MigrationInterface {
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    const s = schemaBuilder(dbOf(queryRunner));
     await queryRunner.dropCheckConstraint('prize_fulfillments', 'ck_prize_fulfillments_status');
     await queryRunner.createCheckConstraint(
       'prize_fulfillments',
@@ -105,17 +122,12 @@ export class SweepstakesDraw1764200000000 implements MigrationInterface {
         expression: FULFILLMENT_STATUSES(OLD_STATUSES),
       }),
     );
-    await queryRunner.dropColumn('prize_fulfillments', 'w9_received_at');
+    await dropColumns(queryRunner, 'prize_fulfillments', ['w9_received_at']);
     await queryRunner.dropTable('audit_log', true, true, true);
     await queryRunner.dropTable('drawing_redraws', true, true, true);
     await queryRunner.dropTable('drawing_seeds', true, true, true);
-    await queryRunner.dropColumns('drawings', ['draw_counter', 'beacon_signature', 'beacon_chain_hash']);
-    await queryRunner.dropColumn('tickets', 'is_free');
-    const tickets = (await queryRunner.getTable('tickets'))!;
-    await queryRunner.changeColumn(
-      tickets,
-      'purchase_transaction_id',
-      new TableColumn(s.uuid('purchase_transaction_id')),
-    );
+    await dropColumns(queryRunner, 'drawings', ['draw_counter', 'beacon_signature', 'beacon_chain_hash']);
+    await dropColumns(queryRunner, 'tickets', ['is_free']);
+    await purchaseNullable(queryRunner, false);
   }
 }
