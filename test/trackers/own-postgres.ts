@@ -1,0 +1,33 @@
+import { Client } from 'pg';
+
+/**
+ * Import this first in a spec that runs on a PostgreSQL database of its own (entities read DB_TYPE when
+ * they load): the server is DATABASE_URL's (default the local one), the database this process's own.
+ */
+const server = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
+export const OWN_DATABASE = `fittrack_own_${process.pid}`;
+process.env.DB_TYPE = 'postgres';
+process.env.DATABASE_URL = Object.assign(new URL(server), { pathname: `/${OWN_DATABASE}` }).href;
+process.env.DB_MIGRATE_ON_BOOT = 'true';
+
+async function admin<T>(run: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({
+    connectionString: Object.assign(new URL(server), { pathname: '/postgres' }).href,
+  });
+  await client.connect();
+  try {
+    return await run(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** A fresh, empty database (the app's boot migrates it). */
+export const createOwnDatabase = () =>
+  admin(async (client) => {
+    await client.query(`DROP DATABASE IF EXISTS ${OWN_DATABASE} WITH (FORCE)`);
+    await client.query(`CREATE DATABASE ${OWN_DATABASE}`);
+  });
+
+export const dropOwnDatabase = () =>
+  admin((client) => client.query(`DROP DATABASE IF EXISTS ${OWN_DATABASE} WITH (FORCE)`));

@@ -1,0 +1,46 @@
+/**
+ * A worker process booted from the TypeScript sources, for tests that must kill a real process (kill -9)
+ * in the middle of a job: the same WorkerModule as apps/worker/src/main.ts, without a build step (the Redis
+ * suite runs before CI builds). TypeScript is transpiled on require and `@fittrack/*` resolved through
+ * tsconfig paths. Configuration comes from the environment, as for the real worker. Tells its parent
+ * `ready` over IPC once it consumes the queues.
+ */
+const { readFileSync } = require('node:fs');
+const { join } = require('node:path');
+const ts = require('typescript');
+const { register } = require('tsconfig-paths');
+
+const ROOT = join(__dirname, '../..');
+const COMPILER_OPTIONS = {
+  module: ts.ModuleKind.CommonJS,
+  target: ts.ScriptTarget.ES2022,
+  esModuleInterop: true,
+  experimentalDecorators: true,
+  emitDecoratorMetadata: true,
+  useDefineForClassFields: false,
+  resolveJsonModule: true,
+  sourceMap: false,
+};
+
+require.extensions['.ts'] = (module, filename) => {
+  const source = readFileSync(filename, 'utf8');
+  const { outputText } = ts.transpileModule(source, {
+    compilerOptions: COMPILER_OPTIONS,
+    fileName: filename,
+  });
+  module._compile(outputText, filename);
+};
+register({ baseUrl: ROOT, paths: require(join(ROOT, 'tsconfig.json')).compilerOptions.paths });
+
+async function main() {
+  const { NestFactory } = require('@nestjs/core');
+  const { WorkerModule } = require(join(ROOT, 'apps/worker/src/worker.module.ts'));
+  const app = await NestFactory.createApplicationContext(WorkerModule, { logger: ['error', 'warn'] });
+  process.send?.('ready');
+  process.once('SIGTERM', () => app.close().then(() => process.exit(0)));
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
