@@ -60,8 +60,14 @@ export class GlobalRateLimit implements OnApplicationShutdown {
   }
 
   private async redisHit(key: string): Promise<Hit> {
-    this.redis ??= new Redis(this.config.redisUrl!, { maxRetriesPerRequest: 1, commandTimeout: 500 });
-    // While ioredis (re)connects in the background, requests do not wait for it.
+    if (!this.redis) {
+      this.redis = new Redis(this.config.redisUrl!, { maxRetriesPerRequest: 1, commandTimeout: 500 });
+      // The first request waits (briefly) for the connection; later ones never wait for a reconnect.
+      await Promise.race([
+        new Promise((resolve) => this.redis!.once('ready', resolve)),
+        new Promise((resolve) => setTimeout(resolve, 1000).unref()),
+      ]);
+    }
     if (this.redis.status !== 'ready') throw new Error(`redis ${this.redis.status}`);
     // The window's start is part of the key: every instance agrees on it without coordination.
     const windowStart = Math.floor(Date.now() / WINDOW_MS) * WINDOW_MS;
@@ -89,6 +95,7 @@ export class GlobalRateLimit implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.redis?.quit().catch(() => undefined);
+    // disconnect, not quit: quit waits for a reply a down Redis never sends, and stops no reconnect loop.
+    this.redis?.disconnect();
   }
 }
