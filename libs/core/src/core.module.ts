@@ -8,6 +8,7 @@ import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-t
 import type { DataSourceOptions } from 'typeorm';
 import { AppConfig, appConfig } from './config/app-config';
 import { Clock, SystemClock } from './clock/clock';
+import { SecretBox } from './crypto/secret-box';
 import { dataSourceOptions } from './database/data-source-options';
 import { DatabaseService } from './database/database.service';
 import { DataContext } from './database/base.repository';
@@ -76,6 +77,12 @@ export class CoreModule {
         Metrics,
         MetricsCollectors,
         GlobalRateLimit,
+        // One AES-256-GCM box for personal and provider data at rest (ENCRYPTION_KEY, rotation by key id).
+        {
+          provide: SecretBox,
+          inject: [appConfig.KEY],
+          useFactory: (config: AppConfig) => SecretBox.fromConfig(config.encryption),
+        },
         {
           provide: QUEUE_PROCESSING,
           inject: [appConfig.KEY],
@@ -83,7 +90,16 @@ export class CoreModule {
             options.role === 'worker' || (options.role === 'api' && !config.redisUrl),
         },
       ],
-      exports: [Clock, DatabaseService, DataContext, UnitOfWork, QUEUE_PROCESSING, Metrics, GlobalRateLimit],
+      exports: [
+        Clock,
+        DatabaseService,
+        DataContext,
+        UnitOfWork,
+        QUEUE_PROCESSING,
+        Metrics,
+        GlobalRateLimit,
+        SecretBox,
+      ],
     };
   }
 }

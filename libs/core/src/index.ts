@@ -1,6 +1,7 @@
 export * from './config/app-config';
 export * from './clock/clock';
 export * from './crypto/tokens';
+export * from './crypto/secret-box';
 export * from './errors/domain-errors';
 export * from './database/base.entity';
 export * from './database/base.repository';

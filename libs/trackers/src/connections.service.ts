@@ -11,6 +11,7 @@ import {
   JobName,
   NotFoundError,
   QueuePort,
+  SecretBox,
   ServiceUnavailableError,
   TooManyRequestsError,
   UnitOfWork,
@@ -21,7 +22,6 @@ import { ConnectionsRepository } from './connections.repository';
 import { ConnectStateSigner } from './connections.state';
 import { type Provider, TrackerConnection } from './entities/tracker-connection.entity';
 import { providerFromTerra, TERRA_PROVIDER } from './terra/terra-normaliser';
-import { SecretBox } from './terra/secret-box';
 import { TerraClient } from './terra/terra.client';
 import { TerraCallError } from './terra/terra-errors';
 

@@ -1,8 +1,7 @@
 import { Injectable, Logger, OnApplicationShutdown, Provider as NestProvider } from '@nestjs/common';
-import { type AppConfig, appConfig, Clock } from '@fittrack/core';
+import { type AppConfig, appConfig, Clock, SecretBox } from '@fittrack/core';
 import { ConnectStateSigner } from '../connections.state';
 import { FakeTerra } from './fake-terra';
-import { SecretBox } from './secret-box';
 import { TerraClient } from './terra.client';
 
 /** Fake mode's credentials when none are configured: the in-process fake and our verifier share them. */
@@ -98,11 +97,6 @@ export const TERRA_PROVIDERS: NestProvider[] = [
         apiKey: runtime.apiKey,
         timeoutMs: config.terra.timeoutMs,
       }),
-  },
-  {
-    provide: SecretBox,
-    inject: [appConfig.KEY],
-    useFactory: (config: AppConfig) => SecretBox.fromConfig(config.encryption),
   },
   {
     provide: ConnectStateSigner,

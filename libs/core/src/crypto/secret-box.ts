@@ -7,7 +7,7 @@ export interface Sealed {
 }
 
 /**
- * AES-256-GCM for provider data at rest. Each value is stored with the id of the key that sealed it, so a
+ * AES-256-GCM for personal and provider data at rest. Each value is stored with the id of the key that sealed it, so a
  * rotation adds a new current key and keeps the old ones for reading (ENCRYPTION_PREVIOUS_KEYS).
  */
 export class SecretBox {
