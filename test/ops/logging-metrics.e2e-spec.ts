@@ -141,6 +141,7 @@ describe('structured logs and metrics', () => {
 });
 
 describe('/metrics is not public in production', () => {
+  // Four app boots, each generating an RSA key pair: slow on a busy machine.
   it('answers 404 without METRICS_TOKEN, and with one only to its bearer', async () => {
     for (const [env, auth, status] of [
       [{}, undefined, 404],
@@ -159,5 +160,5 @@ describe('/metrics is not public in production', () => {
         await t.close();
       }
     }
-  });
+  }, 60_000);
 });
