@@ -66,6 +66,7 @@ describe('/users/me, public profiles, RBAC scenarios and the dev mailbox', () =>
       tier_code: null,
       total_points_earned: 0,
       member_since: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      alltime_rank: null, // no tier, no points: not ranked
     });
     await viewer.client.get('/users/550e8400-e29b-41d4-a716-446655440000/public').expect(404);
     await viewer.client.get('/users/not-a-uuid/public').expect(422);
