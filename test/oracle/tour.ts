@@ -344,6 +344,19 @@ export const TOUR: Record<string, Calls> = {
       ),
     winningTickets: (repo: { winningTickets(d: string): Promise<unknown> }) => repo.winningTickets(id),
     redrawsOf: (repo: { redrawsOf(d: string): Promise<unknown> }) => repo.redrawsOf(id),
+    advanceCounter: (repo: { advanceCounter(d: string, f: number, t: number): Promise<unknown> }) =>
+      repo.advanceCounter(id, 7, 9),
+    saveRedraw: (repo: { saveRedraw(r: object): Promise<unknown> }, kit) =>
+      kit.inTransaction(() =>
+        repo.saveRedraw({
+          drawingId: id,
+          sequence: 1,
+          prizeRank: 1,
+          ticketNumber: 3,
+          userId: id,
+          replacesTicket: 2,
+        }),
+      ),
     due: (repo: { due(now: Date): Promise<unknown> }) => repo.due(at),
     audit: (repo: { audit(e: object): Promise<unknown> }) =>
       repo.audit({
@@ -361,6 +374,45 @@ export const TOUR: Record<string, Calls> = {
         repo.listAudit({ page: 3, per_page: 20 }, id),
     ],
     usersWithNames: (repo: { usersWithNames(ids: string[]): Promise<unknown> }) => repo.usersWithNames([id]),
+  },
+  FulfillmentRepository: {
+    list: (repo: never) =>
+      (repo as BaseRepository<{ id: string }>).list({
+        page: 1,
+        per_page: 20,
+        sort: '-notified_at',
+        filter: { status: 'winner_notified', user_id: id },
+      }),
+    detailed: (repo: { detailed(i: string): Promise<unknown> }) => repo.detailed(id),
+    move: [
+      (repo: { move(i: string, f: string[], s: object): Promise<unknown> }) =>
+        repo.move(id, ['winner_notified'], { status: 'forfeited', forfeitedAt: at }),
+      (repo: { move(i: string, f: string[], s: object, extra?: string): Promise<unknown> }) =>
+        repo.move(id, ['winner_notified'], { reminderSentAt: at }, 'reminder_sent_at IS NULL'),
+    ],
+    digitalCode: (repo: { digitalCode(p: string): Promise<unknown> }) => repo.digitalCode(id),
+    redrawOf: (repo: { redrawOf(d: string, n: number): Promise<unknown> }) => repo.redrawOf(id, 2),
+    dueReminders: (repo: { dueReminders(b: Date): Promise<unknown> }) => repo.dueReminders(at),
+    dueForfeits: (repo: { dueForfeits(b: Date): Promise<unknown> }) => repo.dueForfeits(at),
+    contactOf:
+      'reads users and profiles by id with a left join; its user must exist, which the stand-in does not model',
+    adminEmails: (repo: { adminEmails(): Promise<unknown> }) => repo.adminEmails(),
+    wonBetween: [
+      (repo: { wonBetween(f: Date, t: Date, u?: string): Promise<unknown> }) => repo.wonBetween(at, at),
+      (repo: { wonBetween(f: Date, t: Date, u?: string): Promise<unknown> }) => repo.wonBetween(at, at, id),
+    ],
+    ofDrawing: (repo: { ofDrawing(d: string): Promise<unknown> }) => repo.ofDrawing(id),
+    entries: (repo: { entries(d: string): Promise<unknown> }) => repo.entries(id),
+    usersWithNames: (repo: { usersWithNames(ids: string[]): Promise<unknown> }) => repo.usersWithNames([id]),
+  },
+  SponsorsRepository: {
+    list: (repo: never) =>
+      (repo as BaseRepository<{ id: string }>).list({
+        page: 1,
+        per_page: 20,
+        sort: 'name',
+        filter: { is_active: 'true' },
+      }),
   },
   ReportsRepository: {
     counts: (repo: { counts(): Promise<unknown> }) => repo.counts(),

@@ -67,4 +67,45 @@ export const TEMPLATES = {
       ],
       { label: 'Reconnect tracker', url: data.url },
     ),
+  prize_won: (data: { name: string; prize: string; drawing: string; url: string; days: number }) =>
+    message(
+      `You won ${data.prize}!`,
+      `Hi ${data.name},`,
+      [
+        `Your ticket won ${data.prize} in ${data.drawing}.`,
+        `Confirm your US shipping address within ${data.days} days to claim it; after that the prize is forfeited.`,
+      ],
+      { label: 'Claim your prize', url: data.url },
+    ),
+  prize_digital: (data: { name: string; prize: string; drawing: string; code: string }) =>
+    message(`Your prize: ${data.prize}`, `Hi ${data.name},`, [
+      `Your ticket won ${data.prize} in ${data.drawing}.`,
+      `Your code: ${data.code}`,
+    ]),
+  prize_reminder: (data: { name: string; prize: string; url: string; daysLeft: number }) =>
+    message(
+      `Reminder: claim ${data.prize}`,
+      `Hi ${data.name},`,
+      [
+        `You have not confirmed a shipping address for ${data.prize} yet. Confirm it within ${data.daysLeft} days or the prize is forfeited.`,
+      ],
+      { label: 'Claim your prize', url: data.url },
+    ),
+  prize_forfeited: (data: { name: string; prize: string }) =>
+    message(`${data.prize} was forfeited`, `Hi ${data.name},`, [
+      `No shipping address was confirmed for ${data.prize} within 14 days, so the prize is forfeited under the official rules.`,
+    ]),
+  prize_shipped: (data: { name: string; prize: string; carrier: string; trackingNumber: string }) =>
+    message(`${data.prize} has shipped`, `Hi ${data.name},`, [
+      `${data.prize} is on its way with ${data.carrier}, tracking number ${data.trackingNumber}.`,
+    ]),
+  prize_address_confirmed: (data: { prize: string; drawing: string; url: string }) =>
+    message(
+      `Address confirmed: ${data.prize}`,
+      'Hello,',
+      [
+        `The winner of ${data.prize} in ${data.drawing} confirmed a shipping address; the prize is ready to ship.`,
+      ],
+      { label: 'Open fulfillments', url: data.url },
+    ),
 } satisfies Record<string, (data: never) => RenderedEmail>;

@@ -46,6 +46,7 @@ export class SchedulerTicks implements OnApplicationBootstrap {
         run: () => this.birthdayTiers(),
       },
       { name: 'due-drawings', cronTime: '* * * * *', run: () => this.dueDrawings() },
+      { name: 'fulfillment-deadlines', cronTime: '7 * * * *', run: () => this.fulfillmentDeadlines() },
       // Due tracker connections, one sync job each (job id: connection and 15-minute slot).
       {
         name: 'terra-sync',
@@ -65,6 +66,16 @@ export class SchedulerTicks implements OnApplicationBootstrap {
   async dueDrawings(): Promise<void> {
     const minute = new Date(Math.floor(this.clock.now().getTime() / 60_000) * 60_000).toISOString();
     await this.queue.enqueue(JobName.RunDueDrawings, { minute }, { jobId: `due-drawings:${minute}` });
+  }
+
+  /** Enqueues the hour's prize reminders and forfeits (job id: the hour). */
+  async fulfillmentDeadlines(): Promise<void> {
+    const hour = new Date(Math.floor(this.clock.now().getTime() / 3_600_000) * 3_600_000).toISOString();
+    await this.queue.enqueue(
+      JobName.RunFulfillmentDeadlines,
+      { hour },
+      { jobId: `fulfillment-deadlines:${hour}` },
+    );
   }
 
   onApplicationBootstrap(): void {

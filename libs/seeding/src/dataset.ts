@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { base, en, Faker } from '@faker-js/faker';
-import type { PrizeFulfillment, FulfillmentStatus } from '@fittrack/fulfillment';
+import type { FulfillmentStatus, PrizeFulfillment, ShippingAddress } from '@fittrack/fulfillment';
 import { TEMPLATES, type EmailOutbox } from '@fittrack/notifications';
 import type { PointTransaction, TransactionType } from '@fittrack/points';
 import type { Drawing, DrawingStatus, DrawingType, Prize, Sponsor, Ticket } from '@fittrack/sweepstakes';
@@ -17,6 +17,10 @@ import type { FitnessLevel, Profile, Role, User } from '@fittrack/users';
 import { Prng } from './prng';
 
 export type Row<E> = Partial<E>;
+/** A fulfillment as generated: the address in the clear; SeedService seals it (SecretBox) on insert. */
+export type SeedFulfillment = Omit<Row<PrizeFulfillment>, 'shippingAddress'> & {
+  shippingAddress: ShippingAddress | null;
+};
 
 export interface DatasetOptions {
   users: number;
@@ -243,9 +247,9 @@ export class DatasetGenerator {
   }
 
   /** Tickets numbered per drawing in purchase order, winners of completed drawings, their fulfillments. */
-  ticketsAndWinners(): { tickets: Row<Ticket>[]; fulfillments: Row<PrizeFulfillment>[] } {
+  ticketsAndWinners(): { tickets: Row<Ticket>[]; fulfillments: SeedFulfillment[] } {
     const tickets: Row<Ticket>[] = [];
-    const fulfillments: Row<PrizeFulfillment>[] = [];
+    const fulfillments: SeedFulfillment[] = [];
     let winnerIndex = 0;
     for (const drawing of this.planned) {
       const bought = this.purchases
@@ -771,10 +775,10 @@ export class DatasetGenerator {
     drawing: PlannedDrawing,
     tickets: Row<Ticket>[],
     nextWinnerIndex: () => number,
-  ): Row<PrizeFulfillment>[] {
+  ): SeedFulfillment[] {
     const order = this.prng.sample(tickets.length, tickets.length);
     const winners = new Set<string>();
-    const fulfillments: Row<PrizeFulfillment>[] = [];
+    const fulfillments: SeedFulfillment[] = [];
     const completedAt = drawing.row.completedAt!.getTime();
     for (const prize of drawing.prizes) {
       const index = order.find((i) => !winners.has(tickets[i].userId!));
@@ -800,7 +804,7 @@ export class DatasetGenerator {
     prize: Row<Prize>,
     status: FulfillmentStatus,
     notifiedAt: number,
-  ): Row<PrizeFulfillment> {
+  ): SeedFulfillment {
     const reached = (s: FulfillmentStatus) =>
       PHYSICAL_FULFILLMENT_CYCLE.indexOf(status) <= PHYSICAL_FULFILLMENT_CYCLE.indexOf(s) &&
       status !== 'forfeited';

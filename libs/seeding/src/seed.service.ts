@@ -7,6 +7,7 @@ import {
   DatabaseService,
   DataContext,
   InjectConfig,
+  SecretBox,
   UnitOfWork,
   chunk,
   currentDbType,
@@ -79,6 +80,7 @@ export class SeedService {
     private readonly clock: Clock,
     private readonly database: DatabaseService,
     private readonly passwords: PasswordHasher,
+    private readonly box: SecretBox,
   ) {}
 
   async seed(options: SeedOptions = {}, progress?: SeedProgress): Promise<SeedResult> {
@@ -142,7 +144,12 @@ export class SeedService {
       await insert(Drawing, 'drawings', generator.drawings());
       await insert(Prize, 'prizes', generator.prizes());
       await insert(Ticket, 'tickets', tickets);
-      await insert(PrizeFulfillment, 'prize_fulfillments', fulfillments);
+      // Addresses are personal data: sealed at rest, as FulfillmentService stores a confirmed one.
+      const sealed = fulfillments.map(({ shippingAddress, ...row }) => ({
+        ...row,
+        shippingAddress: shippingAddress ? this.box.seal(JSON.stringify(shippingAddress)) : null,
+      }));
+      await insert(PrizeFulfillment, 'prize_fulfillments', sealed);
       await insert(EmailOutbox, 'email_outbox', generator.emails());
       progress?.('done', plan.users, plan.users);
     });

@@ -14,3 +14,5 @@ export * from './draw/drawing-execution.service';
 export * from './entities/drawing-seed.entity';
 export * from './entities/drawing-redraw.entity';
 export * from './entities/audit-log-entry.entity';
+export * from './draw/winners.hooks';
+export * from './audit/audit-log.service';

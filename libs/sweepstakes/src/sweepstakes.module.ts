@@ -21,6 +21,8 @@ import { DrawingExecutionService } from './draw/drawing-execution.service';
 import { DrawController } from './draw/draw.controller';
 import { DueDrawingsHandler } from './draw/due-drawings.job';
 import { BeaconService } from './draw/beacon';
+import { WinnersAwardedHooks } from './draw/winners.hooks';
+import { AuditLogService } from './audit/audit-log.service';
 
 @Module({
   imports: [
@@ -40,7 +42,17 @@ import { BeaconService } from './draw/beacon';
     DrawingExecutionService,
     DueDrawingsHandler,
     BeaconService,
+    WinnersAwardedHooks,
+    AuditLogService,
   ],
-  exports: [DrawingsRepository, DrawingsService, TicketsRepository, TicketsService, DrawingExecutionService],
+  exports: [
+    DrawingsRepository,
+    DrawingsService,
+    TicketsRepository,
+    TicketsService,
+    DrawingExecutionService,
+    WinnersAwardedHooks,
+    AuditLogService,
+  ],
 })
 export class SweepstakesModule {}

@@ -182,6 +182,8 @@ export function parseConfig(env: Env) {
     },
     /** Where a winner's claim link points; `{fulfillment_id}` is replaced (default: the test page's Drawings tab). */
     claimUrl: read.string('SWEEPSTAKES_CLAIM_URL', '/test/#drawings?fulfillment={fulfillment_id}'),
+    /** A winner's prizes in a calendar year at or above this (USD) are reportable (1099-MISC) and need a W-9. */
+    prizeReportingThresholdUsd: read.int('PRIZE_REPORTING_THRESHOLD_USD', 2000, 0, 1_000_000),
     /** The points engine's configurable limits (defaults: domain-rules.md, Points). */
     points: {
       revisionDays: read.int('POINTS_REVISION_DAYS', 7, 0, 365),

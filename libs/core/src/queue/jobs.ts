@@ -10,6 +10,8 @@ export enum JobName {
   SendEmail = 'send-email',
   /** Every minute: opens, closes and executes the drawings that are due (DrawingExecutionService.tick). */
   RunDueDrawings = 'run-due-drawings',
+  /** Hourly: prize claim reminders (7 days) and forfeits (14 days), FulfillmentService.processDeadlines. */
+  RunFulfillmentDeadlines = 'run-fulfillment-deadlines',
   /** Daily: recalculates the tiers of users whose birthday moved them to another age bracket. */
   RecalculateBirthdayTiers = 'recalculate-birthday-tiers',
   /** Fetches a tracker connection's Terra data for its window, normalises and ingests it. */
@@ -23,6 +25,7 @@ export enum JobName {
 export const QUEUE_OF_JOB: Record<JobName, QueueName> = {
   [JobName.SendEmail]: QueueName.Email,
   [JobName.RunDueDrawings]: QueueName.Sweepstakes,
+  [JobName.RunFulfillmentDeadlines]: QueueName.Sweepstakes,
   [JobName.RecalculateBirthdayTiers]: QueueName.Maintenance,
   [JobName.SyncConnection]: QueueName.Trackers,
   [JobName.ProcessTerraWebhook]: QueueName.Trackers,

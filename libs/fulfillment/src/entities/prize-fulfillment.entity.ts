@@ -1,5 +1,5 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, OneToOne } from 'typeorm';
-import { columnTypes, MutableEntity, ON_DELETE_RESTRICT } from '@fittrack/core';
+import { columnTypes, MutableEntity, ON_DELETE_RESTRICT, type Sealed } from '@fittrack/core';
 import type { User } from '@fittrack/users';
 import type { Prize, Ticket } from '@fittrack/sweepstakes';
 
@@ -56,8 +56,9 @@ export class PrizeFulfillment extends MutableEntity {
   @Column({ type: 'varchar', length: 20, default: 'pending' })
   status!: FulfillmentStatus;
 
+  /** The winner's ShippingAddress as JSON, sealed with SecretBox (AES-256-GCM): personal data at rest. */
   @Column({ type: types.json, nullable: true })
-  shippingAddress!: ShippingAddress | null;
+  shippingAddress!: Sealed | null;
 
   @Column({ type: 'varchar', length: 40, nullable: true })
   carrier!: string | null;

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { IsNull, LessThanOrEqual, MoreThan } from 'typeorm';
 import { BaseRepository, DataContext } from '@fittrack/core';
-import { PrizeFulfillment } from '@fittrack/fulfillment';
+// Type only: fulfillment depends on this library, so the entity is named here, never imported at runtime.
+import type { PrizeFulfillment } from '@fittrack/fulfillment';
 import { Drawing, type DrawingStatus } from '../entities/drawing.entity';
 import { DrawingSeed } from '../entities/drawing-seed.entity';
 import { DrawingRedraw } from '../entities/drawing-redraw.entity';
@@ -95,7 +96,7 @@ export class DrawRepository extends BaseRepository<Drawing> {
     fulfillment: Partial<PrizeFulfillment>,
   ): Promise<PrizeFulfillment> {
     await this.manager.getRepository(Ticket).update({ id: ticket.id }, { isWinner: true, prizeId: prize.id });
-    const repository = this.manager.getRepository(PrizeFulfillment);
+    const repository = this.manager.getRepository<PrizeFulfillment>('PrizeFulfillment');
     return repository.save(
       repository.create({ ticketId: ticket.id, prizeId: prize.id, userId: ticket.userId, ...fulfillment }),
     );
@@ -108,6 +109,22 @@ export class DrawRepository extends BaseRepository<Drawing> {
       relations: { prize: true },
       order: { ticketNumber: 'ASC' },
     });
+  }
+
+  /** Moves the drawing's draw counter on, only from the value the caller drew from (one re-draw at a time). */
+  async advanceCounter(drawingId: string, from: number, to: number): Promise<boolean> {
+    const result = await this.manager
+      .createQueryBuilder()
+      .update(Drawing)
+      .set({ drawCounter: to })
+      .where('id = :drawingId AND draw_counter = :from', { drawingId, from })
+      .execute();
+    return result.affected === 1;
+  }
+
+  async saveRedraw(redraw: Partial<DrawingRedraw>): Promise<DrawingRedraw> {
+    const repository = this.manager.getRepository(DrawingRedraw);
+    return repository.save(repository.create(redraw));
   }
 
   redrawsOf(drawingId: string): Promise<DrawingRedraw[]> {

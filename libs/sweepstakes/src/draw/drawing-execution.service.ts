@@ -12,11 +12,15 @@ import {
   userIdOf,
 } from '@fittrack/core';
 import { LedgerService } from '@fittrack/points';
+import type { PrizeFulfillment } from '@fittrack/fulfillment';
 import type { Drawing, DrawingStatus } from '../entities/drawing.entity';
+import type { Prize } from '../entities/prize.entity';
 import { canTransition } from '../drawing-state';
 import { TicketsRepository } from '../tickets.repository';
 import { BeaconNotAvailableError, type BeaconRound, BeaconService, verifyRound } from './beacon';
 import { DrawRepository } from './draw.repository';
+import { WinnersAwardedHooks } from './winners.hooks';
+import { AuditLogService } from '../audit/audit-log.service';
 import { DRAW_ALGORITHM, drawKey, drawWinners, TicketsHasher, type TicketSource } from './fair-draw';
 
 export interface Verification {
@@ -86,6 +90,8 @@ export class DrawingExecutionService {
     private readonly unitOfWork: UnitOfWork,
     private readonly clock: Clock,
     private readonly beacon: BeaconService,
+    private readonly winnersAwarded: WinnersAwardedHooks,
+    private readonly auditTrail: AuditLogService,
   ) {}
 
   /** Moves a drawing to `to` along the state machine (409 otherwise); the admin PUT and the scheduler use it. */
@@ -197,23 +203,88 @@ export class DrawingExecutionService {
         this.source(id, drawing.totalTickets),
         prizes.map((prize) => prize.rank),
       );
+      const fulfillmentIds: string[] = [];
       for (const winner of winners) {
         const prize = prizes.find((p) => p.rank === winner.prizeRank)!;
-        const ticket = await this.tickets.ownerOf(id, winner.ticketNumber);
-        const digital = prize.fulfillmentType === 'digital';
-        await this.draws.award(ticket, prize, {
-          status: digital ? 'delivered' : 'winner_notified',
-          notifiedAt: now,
-          deliveredAt: digital ? now : null,
-        });
+        fulfillmentIds.push((await this.awardTicket(id, winner.ticketNumber, prize)).id);
       }
       await this.draws.update(id, { seed, drawCounter: nextCounter });
+      await this.winnersAwarded.publish({ drawingId: id, fulfillmentIds });
       await this.audited(caller, 'drawing.execute', drawing, {
         ...snapshot(await this.getOrFail(id)),
         winners: winners.map((w) => ({ rank: w.prizeRank, ticket: w.ticketNumber })),
       });
     });
     return this.verification(id);
+  }
+
+  /**
+   * A forfeited prize's alternate winner (fair-draw.md, Re-draws), inside the caller's unit of work: the
+   * sequence continues from the drawing's counter, skipping every owner who has already won in this
+   * drawing. The counter moves by a conditional update, so of two concurrent re-draws one wins (409).
+   * Null when no ticket of a not-yet-winning owner remains.
+   */
+  async drawAlternate(
+    drawingId: string,
+    prizeId: string,
+    replacesTicket: number,
+  ): Promise<PrizeFulfillment | null> {
+    const drawing = await this.getOrFail(drawingId);
+    if (
+      drawing.status !== 'completed' ||
+      !drawing.seed ||
+      !drawing.ticketsHash ||
+      drawing.drawCounter === null
+    ) {
+      throw new ConflictError('Drawing not completed');
+    }
+    const prize = (await this.draws.prizesOf(drawingId)).find((p) => p.id === prizeId);
+    if (!prize) throw new NotFoundError('Prize');
+    const redraws = await this.draws.redrawsOf(drawingId);
+    const won = new Set([
+      ...(await this.draws.winningTickets(drawingId)).map((ticket) => ticket.userId),
+      ...redraws.map((redraw) => redraw.userId),
+    ]);
+    const key = drawKey(drawing.seed, drawing.beaconValue, drawing.ticketsHash);
+    const { winners, nextCounter } = await drawWinners(
+      key,
+      this.source(drawingId, drawing.totalTickets),
+      [prize.rank],
+      drawing.drawCounter,
+      won,
+    );
+    const winner = winners[0];
+    if (!winner) return null;
+    if (!(await this.draws.advanceCounter(drawingId, drawing.drawCounter, nextCounter))) {
+      throw new ConflictError('Another re-draw of this drawing is in progress; try again');
+    }
+    await this.draws.saveRedraw({
+      drawingId,
+      sequence: redraws.length + 1,
+      prizeRank: prize.rank,
+      ticketNumber: winner.ticketNumber,
+      userId: winner.userId,
+      replacesTicket,
+    });
+    const fulfillment = await this.awardTicket(drawingId, winner.ticketNumber, prize);
+    await this.winnersAwarded.publish({ drawingId, fulfillmentIds: [fulfillment.id] });
+    return fulfillment;
+  }
+
+  /** Marks a winning ticket and opens its fulfillment: digital prizes are delivered by email at once. */
+  private async awardTicket(
+    drawingId: string,
+    ticketNumber: number,
+    prize: Prize,
+  ): Promise<PrizeFulfillment> {
+    const now = this.clock.now();
+    const ticket = await this.tickets.ownerOf(drawingId, ticketNumber);
+    const digital = prize.fulfillmentType === 'digital';
+    return this.draws.award(ticket, prize, {
+      status: digital ? 'delivered' : 'winner_notified',
+      notifiedAt: now,
+      deliveredAt: digital ? now : null,
+    });
   }
 
   /** One scheduler tick: opens, closes and executes whatever is due. Each step is safe to race. */
@@ -421,14 +492,13 @@ export class DrawingExecutionService {
     after: Drawing | object,
   ): Promise<void> {
     const entity = (before ?? after) as Drawing;
-    await this.draws.audit({
-      actorId: userIdOf(caller),
+    await this.auditTrail.record(
+      caller,
       action,
-      entityType: 'drawing',
-      entityId: entity.id,
-      beforeState: before ? snapshot(before) : null,
-      afterState: 'drawingType' in after ? snapshot(after as Drawing) : (after as Record<string, unknown>),
-    });
+      { type: 'drawing', id: entity.id },
+      before ? snapshot(before) : null,
+      'drawingType' in after ? snapshot(after as Drawing) : (after as Record<string, unknown>),
+    );
   }
 
   private async getOrFail(id: string): Promise<Drawing> {
