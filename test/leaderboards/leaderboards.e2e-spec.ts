@@ -2,6 +2,7 @@ import { JobName, QueuePort } from '@fittrack/core';
 import { LeaderboardsRepository } from '@fittrack/leaderboards';
 import { SchedulerTicks } from '@fittrack/scheduler';
 import { UsersRepository } from '@fittrack/users';
+import { asAdmin } from '../support/api-client';
 import { createTestApp, type TestApp } from '../support/test-app';
 import { createMember, earn, type Member, spend } from './members';
 
@@ -165,6 +166,41 @@ describe('tiers and leaderboards', () => {
       ).toEqual([[other.user.id, 'M-50-59-BEG']]);
       expect(browsed.my_position).toBeNull();
       expect(browsed.around_me).toEqual([]);
+    });
+
+    it('a soft-deleted user leaves every board (ranks, total_users, around_me), even when earning later', async () => {
+      const [a, b, c] = await Promise.all(
+        ['Del A', 'Del B', 'Del C'].map((name) => createMember(t, { name, dateOfBirth: '1970-01-01' })),
+      );
+      await earn(t, a.user, 300, '2026-01-16');
+      await earn(t, b.user, 200, '2026-01-16');
+      await earn(t, c.user, 100, '2026-01-16');
+      const before = await board(c, 'weekly');
+      expect(before.tier_code).toBe('M-50-59-INT');
+      expect(names(before.rankings)).toEqual(['Del A', 'Del B', 'Del C']);
+      await (await asAdmin(t)).delete(`/users/${b.user.id}`).expect(204);
+      // Cached boards included: the delete invalidates them.
+      for (const period of ['daily', 'weekly', 'monthly', 'alltime']) {
+        const after = await board(c, period);
+        expect(names(after.rankings)).toEqual(['Del A', 'Del C']);
+        expect(after.rankings.map((r: { rank: number }) => r.rank)).toEqual([1, 2]);
+        expect(after.total_users).toBe(2);
+        expect(after.my_position).toEqual({ rank: 2, points: 100 });
+        expect(names(after.around_me)).toEqual(['Del A', 'Del C']);
+      }
+      expect((await c.client.get(`/users/${c.user.id}/public`).expect(200)).body.alltime_rank).toBe(2);
+      // A late award to the deleted account (a sync that was under way) does not bring it back, not even
+      // on a board it had no row on yet (the next day's).
+      t.clock.set('2026-01-17T20:00:00Z');
+      await earn(t, c.user, 10, '2026-01-17');
+      await earn(t, b.user, 500, '2026-01-17');
+      await earn(t, b.user, 500, '2026-01-16');
+      for (const period of ['daily', 'weekly']) {
+        const after = await board(a, period);
+        expect(names(after.rankings)).toEqual(period === 'daily' ? ['Del C'] : ['Del A', 'Del C']);
+        expect(after.total_users).toBe(period === 'daily' ? 1 : 2);
+      }
+      t.clock.set('2026-01-16T20:00:00Z');
     });
 
     it('OPEN ranks everyone who opted in, whatever their demographics', async () => {

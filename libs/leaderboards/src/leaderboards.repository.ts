@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { type EntityManager, In, type Repository, type SelectQueryBuilder } from 'typeorm';
 import { DataContext } from '@fittrack/core';
-import { Profile } from '@fittrack/users';
+import { Profile, User } from '@fittrack/users';
 import { LeaderboardRollup } from './entities/leaderboard-rollup.entity';
 
 /** One board: a tier's rows of one period. */
@@ -34,11 +34,16 @@ export class LeaderboardsRepository {
     return this.manager.getRepository(LeaderboardRollup);
   }
 
-  /** The user's tier as the profile says now (null: none yet). */
+  /** The user's tier as the profile says now (null: none yet, or the account is soft-deleted). */
   async tierOf(userId: string): Promise<string | null> {
     const profile = await this.manager
       .getRepository(Profile)
-      .findOne({ select: { tierCode: true }, where: { userId } });
+      .createQueryBuilder('p')
+      .select('p.tierCode', 'tierCode')
+      // A deleted account's later earning (a late correction) must not put it back on a board.
+      .innerJoin(User, 'u', 'u.id = p.userId AND u.deletedAt IS NULL')
+      .where('p.userId = :userId', { userId })
+      .getRawOne<{ tierCode: string | null }>();
     return profile?.tierCode ?? null;
   }
 

@@ -138,8 +138,17 @@ export class UsersService {
     });
   }
 
+  /**
+   * Soft delete. Under the user's ledger lock, the tier hooks are told the user has no tier any more, so
+   * they leave every board in the same unit of work (the profile keeps its tier code for the record).
+   */
   async remove(id: string): Promise<void> {
-    await this.users.softDelete(id);
+    await this.unitOfWork.run(async () => {
+      await this.users.lockBalance(id);
+      const from = (await this.users.get(id))?.profile?.tierCode ?? null;
+      await this.users.softDelete(id);
+      if (from) await this.tierHooks.publish({ userId: id, from, to: null });
+    });
   }
 
   private async readable(id: string, caller: Caller): Promise<User> {
