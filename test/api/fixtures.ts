@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { hash } from 'bcrypt';
-import { PointTransaction } from '@fittrack/points';
+import { calendarDateIn } from '@fittrack/core';
+import { LedgerService, type PointTransaction } from '@fittrack/points';
 import { Activity } from '@fittrack/trackers';
-import { type Profile, User, UsersRepository } from '@fittrack/users';
+import type { Profile, User } from '@fittrack/users';
+import { UsersRepository } from '@fittrack/users';
 import type { TestApp } from '../support/test-app';
 
 export const FIXTURE_PASSWORD = 'Fixture-Passw0rd!';
@@ -41,9 +43,7 @@ export async function createUser(
 
 export const dataSource = (t: TestApp) => t.app.get(DataSource);
 
-let sequence = 0;
-
-/** An activity row for `user`, as a sync would have stored it. */
+/** An activity row for `user`, for list and filter tests (the engine's own tests ingest through it). */
 export async function createActivity(
   t: TestApp,
   user: User,
@@ -65,44 +65,38 @@ export async function createActivity(
           durationMinutes: 30,
           intensity: 'vigorous',
           metrics: { calories: 300, avg_heart_rate: 140 },
-          pointsEarned: 90,
+          // Listing fixtures: points are paid by the engine (test/points), never computed here.
+          pointsEarned: 0,
           ...activity,
         }),
     );
 }
 
 /**
- * Appends ledger rows for `user` and keeps the balance consistent (balance = sum = latest balance_after),
- * as the points engine does. Rows are 1 ms apart so "latest" is unambiguous.
+ * Posts ledger entries for `user` through LedgerService (the ledger's one writer), so sequence,
+ * balance_after and the balance follow its rules. Earning entries count for the day of `createdAt`
+ * (default: the clock's) in the competition time zone.
  */
 export async function addLedger(
   t: TestApp,
   user: User,
   entries: Array<Partial<PointTransaction> & { amount: number }>,
 ): Promise<PointTransaction[]> {
-  const ledger = dataSource(t).getRepository(PointTransaction);
-  const users = dataSource(t).getRepository(User);
-  const fresh = await users.findOneByOrFail({ id: user.id });
-  let balance = fresh.pointBalance;
-  let earned = fresh.totalPointsEarned;
+  const ledger = t.app.get(LedgerService);
   const rows: PointTransaction[] = [];
   for (const entry of entries) {
-    balance += entry.amount;
-    if (entry.amount > 0 && (entry.transactionType ?? 'earn') === 'earn') earned += entry.amount;
-    rows.push(
-      await ledger.save(
-        ledger.create({
-          userId: user.id,
-          transactionType: 'earn',
-          balanceAfter: balance,
-          description: 'fixture',
-          idempotencyKey: `fixture:${randomUUID()}`,
-          createdAt: new Date(Date.now() + sequence++),
-          ...entry,
-        }),
-      ),
-    );
+    const type = entry.transactionType ?? 'earn';
+    const referenceType = entry.referenceType ?? (type === 'earn' ? 'activity' : null);
+    const { entry: posted } = await ledger.post({
+      userId: user.id,
+      type,
+      amount: entry.amount,
+      reference: referenceType ? { type: referenceType, id: entry.referenceId ?? randomUUID() } : null,
+      description: entry.description ?? 'fixture',
+      idempotencyKey: `fixture:${randomUUID()}`,
+      earnedOn: calendarDateIn(entry.createdAt ?? t.clock.now(), 'America/New_York'),
+    });
+    rows.push(posted!);
   }
-  await users.update({ id: user.id }, { pointBalance: balance, totalPointsEarned: earned });
   return rows;
 }

@@ -1,7 +1,8 @@
+import { LedgerService } from '@fittrack/points';
 import type { User } from '@fittrack/users';
 import { createTestApp, TestApp } from '../support/test-app';
 import { ApiClient, asAdmin, asUser } from '../support/api-client';
-import { addLedger, createUser } from './fixtures';
+import { daily, engineUser, expectLedgerInvariant, ingest } from '../points/engine';
 
 type Row = { id: string; user_id: string; transaction_type: string; amount: number; balance_after: number };
 
@@ -15,28 +16,27 @@ describe('points API', () => {
     // 10:00 in New York on Jan 16.
     t = await createTestApp({ now: '2026-01-16T15:00:00Z' });
     admin = await asAdmin(t);
-    user = await createUser(t);
-    other = await createUser(t);
-    await addLedger(t, user, [
-      { amount: 300, createdAt: new Date('2026-01-16T04:59:00Z') }, // 23:59 on Jan 15 in New York
-      { amount: 120, createdAt: new Date('2026-01-16T05:00:00Z') }, // 00:00 on Jan 16
-      {
-        amount: -100,
-        transactionType: 'spend',
-        referenceType: 'ticket_purchase',
-        createdAt: new Date('2026-01-16T12:00:00Z'),
-      },
-      {
-        amount: -20,
-        transactionType: 'adjust',
-        referenceType: 'activity',
-        createdAt: new Date('2026-01-16T13:00:00Z'),
-      },
-      { amount: 50, createdAt: new Date('2026-01-16T14:00:00Z') },
-    ]);
-    await addLedger(t, other, [{ amount: 75 }]);
+    user = await engineUser(t);
+    other = await engineUser(t);
+    // Paid by the engine (10 points per 1,000 steps, moderate minutes 2 each at INT), not by hand.
+    await ingest(t, [daily(user, '2026-01-15', { steps: 30_000 })]); // 300, yesterday in New York
+    await ingest(t, [daily(user, '2026-01-16', { steps: 12_000 })]); // 120
+    await t.app.get(LedgerService).post({
+      userId: user.id,
+      type: 'spend',
+      amount: -100,
+      reference: { type: 'ticket_purchase', id: user.id },
+      description: 'Tickets',
+      idempotencyKey: `test:spend:${user.id}`,
+    });
+    await ingest(t, [daily(user, '2026-01-16', { steps: 10_000 })]); // revised down: adjust −20
+    await ingest(t, [daily(user, '2026-01-16', { minutes: { moderate: 25 } })]); // 50
+    await ingest(t, [daily(other, '2026-01-16', { steps: 7500 })]); // 75
   });
-  afterAll(() => t.close());
+  afterAll(async () => {
+    for (const each of [user, other]) await expectLedgerInvariant(t, each);
+    await t.close();
+  });
 
   it('lists a user’s ledger newest first, filterable by type', async () => {
     const res = await admin.get(`/points/transactions?filter[user_id]=${user.id}`).expect(200);
@@ -64,10 +64,11 @@ describe('points API', () => {
 
   it('balance: today_earned counts today’s earning in the competition time zone, not spending', async () => {
     const res = await asUser(t, user).get('/points/balance').expect(200);
-    // 120 + 50 earned today, −20 activity adjustment; the 300 was yesterday in New York; spending does not count.
+    // 120 + 50 earned today, −20 activity adjustment; the 300 was yesterday in New York; spending does not
+    // count, and an activity's adjustment lowers lifetime earnings too.
     expect(res.body).toEqual({
       point_balance: 350,
-      total_points_earned: 470,
+      total_points_earned: 450,
       today_earned: 150,
       daily_cap: 1000,
     });

@@ -7,6 +7,7 @@ import * as ts from 'typescript';
 import { DataSource, EntityManager, Repository, SelectQueryBuilder } from 'typeorm';
 import { BaseRepository, DataContext, UnitOfWork } from '@fittrack/core';
 import type { LeaderboardsRepository } from '@fittrack/leaderboards';
+import type { ActivitiesRepository, ActivityFlagsRepository } from '@fittrack/trackers';
 import { OracleStandIn, STAND_IN_ID, STAND_IN_TIME } from './oracledb-stand-in';
 
 /**
@@ -223,6 +224,49 @@ export const TOUR: Record<string, Calls> = {
         sort: '-points_earned',
         filter: { activity_type: 'steps', user_id: id, start_date: '2026-03-08', end_date: '2026-03-09' },
       }),
+    ownerFacts: (repo: ActivitiesRepository) => repo.ownerFacts(id),
+    connectionsOf: (repo: ActivitiesRepository) => repo.connectionsOf(id),
+    findByExternalIds: (repo: ActivitiesRepository) =>
+      repo.findByExternalIds(id, ['wk-1', 'daily:2026-03-08:steps']),
+    findByDays: (repo: ActivitiesRepository) => repo.findByDays(id, ['2026-03-08', '2026-03-09']),
+    findBetweenDays: (repo: ActivitiesRepository) => repo.findBetweenDays(id, '2026-03-01', '2026-03-31'),
+    earningDays: (repo: ActivitiesRepository) => repo.earningDays(id, '2026-03-09', 1000),
+    insertMany: (repo: ActivitiesRepository) =>
+      repo.insertMany([
+        {
+          id,
+          userId: id,
+          connectionId: id,
+          provider: 'fitbit',
+          externalId: 'wk-1',
+          activityType: 'workout',
+          startTime: at,
+          endTime: at,
+          durationMinutes: 30,
+          intensity: 'vigorous',
+          metrics: { steps: 4000 },
+          day: '2026-03-08',
+          localDate: null,
+          utcOffsetMinutes: -300,
+          multiplierPct: 120,
+          uploadSource: 'automatic',
+          reviewStatus: 'none',
+          isWithdrawn: false,
+          isDuplicate: false,
+          pointsEarned: 108,
+          payments: 1,
+          processedAt: at,
+          createdAt: at,
+          updatedAt: at,
+        },
+      ]),
+    patch: (repo: ActivitiesRepository) =>
+      repo.patch(id, { pointsEarned: 20, payments: 2, isDuplicate: false }),
+  },
+  ActivityFlagsRepository: {
+    findByActivity: (repo: ActivityFlagsRepository) => repo.findByActivity(id),
+    decide: (repo: ActivityFlagsRepository) => repo.decide(id, 'approved', id),
+    list: (repo: ActivityFlagsRepository) => repo.list({ page: 1, per_page: 20, filter: { status: 'open' } }),
   },
   ConnectionsRepository: {
     findLive: (repo: { findLive(u: string, p: string): Promise<unknown> }) => repo.findLive(id, 'fitbit'),
@@ -428,8 +472,12 @@ export const TOUR: Record<string, Calls> = {
       db.dropSchema().then(() => db.runMigrations()),
   },
   SeedService: {
-    seed: (seeder: { seed(o: object): Promise<unknown> }) =>
-      seeder.seed({ users: 3, activities: 2, drawings: 2, referenceTime: at }),
+    seed: (seeder: { seed(o: object): Promise<unknown> }, { standIn }) => {
+      // The engine reads each paid user's tier (ActivitiesRepository.ownerFacts): answer a real one.
+      for (let i = 0; i < 4; i++)
+        standIn.answerOnce(/AS "tier_code"/, [{ timezone: null, tier_code: 'OPEN' }]);
+      return seeder.seed({ users: 3, activities: 2, drawings: 2, referenceTime: at });
+    },
     reset: 'dropSchema + runMigrations + seed, each toured on its own',
     seedIfEmpty: (seeder: { seedIfEmpty(): Promise<unknown> }) => seeder.seedIfEmpty(),
   },

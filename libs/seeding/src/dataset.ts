@@ -2,14 +2,14 @@ import { createHash } from 'node:crypto';
 import { base, en, Faker } from '@faker-js/faker';
 import type { FulfillmentStatus, PrizeFulfillment, ShippingAddress } from '@fittrack/fulfillment';
 import { TEMPLATES, type EmailOutbox } from '@fittrack/notifications';
-import type { PointTransaction, TransactionType } from '@fittrack/points';
+import type { PostEntry } from '@fittrack/points';
 import type { Drawing, DrawingStatus, DrawingType, Prize, Sponsor, Ticket } from '@fittrack/sweepstakes';
 import {
   ACTIVITY_TYPES,
   PROVIDERS,
-  type Activity,
   type ActivityMetrics,
   type Intensity,
+  type NormalisedRecord,
   type Provider,
   type TrackerConnection,
 } from '@fittrack/trackers';
@@ -44,8 +44,19 @@ export interface UserBatch {
   users: Row<User>[];
   profiles: Row<Profile>[];
   connections: Row<TrackerConnection>[];
-  activities: Row<Activity>[];
-  ledger: Row<PointTransaction>[];
+  /** Tracker data for the points engine (IngestionService), which stores and pays it. */
+  records: NormalisedRecord[];
+  /** Per user, the ledger entries that are not earnings, in time order, to post after the engine paid. */
+  postings: Map<string, SeedPosting[]>;
+}
+
+/**
+ * A spend, refund or admin adjust to post once the user's earnings are known: `entry` decides from the
+ * balance at that point (a purchase buys what the balance allows), `posted` learns the entry's id.
+ */
+export interface SeedPosting {
+  entry: (balance: number) => PostEntry | null;
+  posted?: (entryId: string) => void;
 }
 
 export const DEFAULT_SEED = { users: 72, activities: 300, drawings: 10, randomSeed: 2026 } as const;
@@ -142,14 +153,18 @@ interface Purchase {
   userId: string;
   quantity: number;
   transactionId: string;
+  /** Orders purchases made at the same instant, the same way on every run. */
+  key: string;
   at: number;
 }
 
-interface LedgerEvent {
+interface LedgerEvent extends SeedPosting {
   at: number;
   order: number;
-  apply: (balance: number) => Row<PointTransaction> | null;
 }
+
+/** Seeded activity is from the last days before the reference day: all of it still open, so all of it paid. */
+const ACTIVITY_DAYS = 6;
 
 interface UserFacts {
   id: string;
@@ -239,7 +254,7 @@ export class DatasetGenerator {
   /** Users with their profile, connections, activities and ledger, `size` users at a time. */
   *userBatches(size: number): Generator<UserBatch> {
     while (this.userCursor < this.options.users) {
-      const batch: UserBatch = { users: [], profiles: [], connections: [], activities: [], ledger: [] };
+      const batch: UserBatch = { users: [], profiles: [], connections: [], records: [], postings: new Map() };
       const end = Math.min(this.options.users, this.userCursor + size);
       for (; this.userCursor < end; this.userCursor++) this.addUser(this.userCursor, batch);
       yield batch;
@@ -254,7 +269,7 @@ export class DatasetGenerator {
     for (const drawing of this.planned) {
       const bought = this.purchases
         .filter((p) => p.drawing === drawing)
-        .sort((a, b) => a.at - b.at || a.transactionId.localeCompare(b.transactionId));
+        .sort((a, b) => a.at - b.at || a.key.localeCompare(b.key));
       const own: Row<Ticket>[] = [];
       for (const purchase of bought) {
         for (let q = 0; q < purchase.quantity; q++) {
@@ -464,10 +479,7 @@ export class DatasetGenerator {
     this.usersById.set(id, facts);
     if (this.sampleUsers.length < 8 && !isAdmin) this.sampleUsers.push(facts);
 
-    const profile = this.profileFor(id, slot, displayName, createdAt);
-    batch.profiles.push(profile);
-    const multiplier =
-      profile.tierCode === 'OPEN' ? 1 : FITNESS.find((f) => f[0] === profile.fitnessLevel)![2];
+    batch.profiles.push(this.profileFor(id, slot, displayName, createdAt));
 
     const events: LedgerEvent[] = [];
     if (!isAdmin) {
@@ -477,24 +489,13 @@ export class DatasetGenerator {
       const share = Math.floor(this.options.activities / Math.max(1, this.options.users - this.adminCount));
       const extra =
         nonAdminIndex < this.options.activities % Math.max(1, this.options.users - this.adminCount);
-      const activities = this.activitiesFor(id, primary, share + (extra ? 1 : 0), multiplier);
-      batch.activities.push(...activities);
-      for (const activity of activities) events.push(this.earnEvent(activity));
+      batch.records.push(...this.activitiesFor(id, primary, share + (extra ? 1 : 0)));
       this.purchaseEvents(id, role, createdAt, events);
       if (nonAdminIndex % 5 === 0) events.push(this.adjustEvent(id, nonAdminIndex % 10 === 0 ? -15 : 25));
     }
 
-    let balance = 0;
-    let earned = 0;
     events.sort((a, b) => a.at - b.at || a.order - b.order);
-    for (const event of events) {
-      const row = event.apply(balance);
-      if (!row) continue;
-      balance += row.amount!;
-      if (row.transactionType === 'earn') earned += row.amount!;
-      row.balanceAfter = balance;
-      batch.ledger.push(row);
-    }
+    if (events.length) batch.postings.set(id, events);
 
     const lastLogin = this.prng.chance(0.7) ? new Date(this.ref - this.prng.int(1, 7 * 24) * HOUR) : null;
     batch.users.push({
@@ -510,8 +511,9 @@ export class DatasetGenerator {
       emailVerifiedAt: new Date(createdAt + 10 * MINUTE),
       lastLoginAt: lastLogin,
       failedLoginCount: 0,
-      pointBalance: balance,
-      totalPointsEarned: earned,
+      // The ledger moves these: the engine's earnings, then the postings.
+      pointBalance: 0,
+      totalPointsEarned: 0,
     });
   }
 
@@ -572,106 +574,74 @@ export class DatasetGenerator {
     userId: string,
     connection: Row<TrackerConnection>,
     count: number,
-    multiplier: number,
-  ): Row<Activity>[] {
-    // Distinct days, so daily totals never collide and no day reaches the points cap.
-    const days = this.prng.sample(Math.max(60, count), count);
-    return days.map((day) => {
-      const type = ACTIVITY_TYPES[this.activityCursor++ % ACTIVITY_TYPES.length];
-      const dayStart = this.ref - (day + 2) * DAY;
+  ): NormalisedRecord[] {
+    // One day total of each type per day at most (a second would be a revision of the first): extra
+    // records of a day are workouts.
+    const dailies = new Set<string>();
+    const days = this.prng.sample(ACTIVITY_DAYS, ACTIVITY_DAYS);
+    return Array.from({ length: count }, (_, i): NormalisedRecord => {
+      const day = days[i % ACTIVITY_DAYS];
+      let type = ACTIVITY_TYPES[this.activityCursor++ % ACTIVITY_TYPES.length];
+      const dayStart = this.ref - (day + 1) * DAY;
       const date = new Date(dayStart).toISOString().slice(0, 10);
-      let start = dayStart;
-      let end = dayStart + DAY - 1000;
-      let duration = 0;
-      let intensity: Intensity | null = null;
-      let metrics: ActivityMetrics;
-      let points: number;
-      let externalId = `daily:${date}:${type}`;
+      if (type !== 'workout' && dailies.has(`${date}:${type}`)) type = 'workout';
+      dailies.add(`${date}:${type}`);
+      const common = {
+        userId,
+        provider: connection.provider!,
+        uploadType: 'automatic' as const,
+        startTime: new Date(dayStart),
+        endTime: new Date(dayStart + DAY - 1000),
+      };
       if (type === 'steps') {
         const steps = this.prng.int(2000, 15000);
-        metrics = { steps, distance_meters: Math.round(steps * 0.76), calories: Math.round(steps * 0.04) };
-        points = Math.floor((steps / 100) * multiplier);
-      } else if (type === 'active_minutes') {
+        return {
+          ...common,
+          type,
+          localDate: date,
+          durationMinutes: 0,
+          steps,
+          metrics: { distance_meters: Math.round(steps * 0.76), calories: Math.round(steps * 0.04) },
+        };
+      }
+      if (type === 'active_minutes') {
         const light = this.prng.int(10, 90);
         const moderate = this.prng.int(0, 45);
         const vigorous = this.prng.int(0, 25);
-        duration = light + moderate + vigorous;
-        intensity =
-          vigorous >= moderate && vigorous >= 15 ? 'vigorous' : moderate >= 15 ? 'moderate' : 'light';
-        metrics = {
-          active_minutes: duration,
-          light_minutes: light,
-          moderate_minutes: moderate,
-          vigorous_minutes: vigorous,
-          calories: light * 4 + moderate * 7 + vigorous * 10,
+        return {
+          ...common,
+          type,
+          localDate: date,
+          durationMinutes: light + moderate + vigorous,
+          minutes: { light, moderate, vigorous },
+          metrics: { calories: light * 4 + moderate * 7 + vigorous * 10 },
         };
-        points = Math.floor((light + moderate * 2 + vigorous * 3) * multiplier);
-      } else {
-        const workout = this.prng.pick(WORKOUTS);
-        duration = this.prng.int(15, 90);
-        intensity = this.prng.pick(['light', 'moderate', 'vigorous'] as const);
-        start = dayStart + this.prng.int(6 * 60, 20 * 60) * MINUTE;
-        end = start + duration * MINUTE;
-        const avgHr = { light: 105, moderate: 130, vigorous: 155 }[intensity] + this.prng.int(-8, 8);
-        metrics = {
-          workout_name: workout.name,
-          active_minutes: duration,
-          calories: Math.round(duration * INTENSITY_RATE[intensity] * 3.5),
-          avg_heart_rate: avgHr,
-          max_heart_rate: avgHr + this.prng.int(10, 30),
-          ...(workout.stepsPerMinute ? { steps: workout.stepsPerMinute * duration } : {}),
-          ...(workout.metersPerMinute ? { distance_meters: workout.metersPerMinute * duration } : {}),
-        };
-        points = Math.floor(duration * INTENSITY_RATE[intensity] * multiplier) + (duration >= 20 ? 50 : 0);
-        externalId = this.prng.uuid();
       }
-      const processedAt = new Date(end + 2 * MINUTE);
+      const workout = this.prng.pick(WORKOUTS);
+      const duration = this.prng.int(15, 90);
+      const intensity = this.prng.pick(['light', 'moderate', 'vigorous'] as const);
+      const start = dayStart + this.prng.int(6 * 60, 20 * 60) * MINUTE;
+      const avgHr = { light: 105, moderate: 130, vigorous: 155 }[intensity] + this.prng.int(-8, 8);
+      const metrics: ActivityMetrics = {
+        workout_name: workout.name,
+        active_minutes: duration,
+        calories: Math.round(duration * INTENSITY_RATE[intensity] * 3.5),
+        avg_heart_rate: avgHr,
+        max_heart_rate: avgHr + this.prng.int(10, 30),
+        ...(workout.metersPerMinute ? { distance_meters: workout.metersPerMinute * duration } : {}),
+      };
       return {
-        id: this.prng.uuid(),
-        createdAt: new Date(end + MINUTE),
-        updatedAt: processedAt,
-        version: 1,
-        userId,
-        connectionId: connection.id!,
-        provider: connection.provider!,
-        externalId,
-        activityType: type,
+        ...common,
+        type,
+        externalId: this.prng.uuid(),
         startTime: new Date(start),
-        endTime: new Date(end),
+        endTime: new Date(start + duration * MINUTE),
         durationMinutes: duration,
         intensity,
+        ...(workout.stepsPerMinute ? { steps: workout.stepsPerMinute * duration } : {}),
         metrics,
-        pointsEarned: points,
-        isDuplicate: false,
-        processedAt,
       };
     });
-  }
-
-  private earnEvent(activity: Row<Activity>): LedgerEvent {
-    const at = activity.processedAt!.getTime();
-    const label =
-      activity.activityType === 'workout'
-        ? `Workout: ${activity.metrics!.workout_name} (${activity.durationMinutes} min)`
-        : activity.activityType === 'steps'
-          ? `Steps: ${activity.metrics!.steps}`
-          : `Active minutes: ${activity.durationMinutes}`;
-    return {
-      at,
-      order: 0,
-      apply: () =>
-        activity.pointsEarned
-          ? this.ledgerRow(
-              activity.userId!,
-              at,
-              'earn',
-              activity.pointsEarned,
-              'activity',
-              activity.id!,
-              label,
-            )
-          : null,
-    };
   }
 
   private adjustEvent(userId: string, amount: number): LedgerEvent {
@@ -679,12 +649,12 @@ export class DatasetGenerator {
     return {
       at,
       order: 2,
-      apply: (balance) => {
+      entry: (balance) => {
         // A correction never takes the balance below zero.
         const applied = amount < 0 ? -Math.min(balance, -amount) : amount;
         if (!applied) return null;
         const reason = applied > 0 ? 'Goodwill bonus: sync outage' : 'Correction: duplicate sync';
-        return this.ledgerRow(userId, at, 'adjust', applied, 'admin', this.firstAdminId, reason);
+        return this.ledgerEntry(userId, 'adjust', applied, 'admin', this.firstAdminId, reason);
       },
     };
   }
@@ -699,28 +669,38 @@ export class DatasetGenerator {
       if (start >= to) continue;
       const at = start + Math.floor(this.prng.next() * (to - start));
       const wanted = this.prng.int(1, 4);
-      const transactionId = this.prng.uuid();
+      const purchaseKey = this.prng.uuid();
       const cost = drawing.row.ticketCostPoints!;
       let spent = 0;
+      let purchase: Purchase | null = null;
       events.push({
         at,
         order: 1,
-        apply: (balance) => {
+        entry: (balance) => {
           const quantity = Math.min(wanted, Math.floor(balance / cost));
           if (quantity === 0) return null;
           spent = quantity * cost;
-          this.purchases.push({ drawing, userId, quantity, transactionId, at });
-          const row = this.ledgerRow(
+          return this.ledgerEntry(
             userId,
-            at,
             'spend',
             -spent,
             'ticket_purchase',
             drawing.row.id!,
             `${quantity} ticket${quantity > 1 ? 's' : ''}: ${drawing.row.name}`,
+            `seed:spend:${purchaseKey}`,
           );
-          row.id = transactionId;
-          return row;
+        },
+        // The tickets reference the purchase's ledger entry.
+        posted: (entryId) => {
+          purchase = {
+            drawing,
+            userId,
+            quantity: spent / cost,
+            transactionId: entryId,
+            key: purchaseKey,
+            at,
+          };
+          this.purchases.push(purchase);
         },
       });
       if (drawing.cancelledAt !== null) {
@@ -728,17 +708,16 @@ export class DatasetGenerator {
         events.push({
           at: cancelledAt,
           order: 3,
-          apply: () =>
-            spent
-              ? this.ledgerRow(
+          entry: () =>
+            purchase
+              ? this.ledgerEntry(
                   userId,
-                  cancelledAt,
                   'refund',
                   spent,
                   'drawing',
                   drawing.row.id!,
                   `Refund: ${drawing.row.name} was cancelled`,
-                  `seed:refund:${transactionId}`,
+                  `seed:refund:${purchaseKey}`,
                 )
               : null,
         });
@@ -746,28 +725,22 @@ export class DatasetGenerator {
     }
   }
 
-  private ledgerRow(
+  private ledgerEntry(
     userId: string,
-    at: number,
-    type: TransactionType,
+    type: PostEntry['type'],
     amount: number,
-    referenceType: PointTransaction['referenceType'],
-    referenceId: string | null,
+    referenceType: NonNullable<PostEntry['reference']>['type'],
+    referenceId: string,
     description: string,
     idempotencyKey?: string,
-  ): Row<PointTransaction> {
-    const id = this.prng.uuid();
+  ): PostEntry {
     return {
-      id,
-      createdAt: new Date(at),
       userId,
-      transactionType: type,
+      type,
       amount,
-      balanceAfter: 0,
-      referenceType,
-      referenceId,
-      description: description.slice(0, 255),
-      idempotencyKey: idempotencyKey ?? `seed:${type}:${referenceType === 'activity' ? referenceId : id}`,
+      reference: { type: referenceType, id: referenceId },
+      description,
+      idempotencyKey: idempotencyKey ?? `seed:${type}:${this.prng.uuid()}`,
     };
   }
 

@@ -16,11 +16,11 @@ import {
 import { PasswordHasher } from '@fittrack/auth';
 import { PrizeFulfillment } from '@fittrack/fulfillment';
 import { EmailOutbox } from '@fittrack/notifications';
-import { PointTransaction } from '@fittrack/points';
+import { LedgerService, PointTransaction } from '@fittrack/points';
 import { Drawing, Prize, Sponsor, Ticket } from '@fittrack/sweepstakes';
-import { Activity, TrackerConnection } from '@fittrack/trackers';
+import { Activity, IngestionService, TrackerConnection } from '@fittrack/trackers';
 import { Profile, User } from '@fittrack/users';
-import { DatasetGenerator, DEFAULT_SEED, SPONSOR_NAMES } from './dataset';
+import { DatasetGenerator, DEFAULT_SEED, type SeedPosting, SPONSOR_NAMES } from './dataset';
 
 /** The development password of every seeded account except the configured admin (docs/seed-data.md). */
 export const SEED_USER_PASSWORD = 'FitTrack-User-2026!';
@@ -81,6 +81,8 @@ export class SeedService {
     private readonly database: DatabaseService,
     private readonly passwords: PasswordHasher,
     private readonly box: SecretBox,
+    private readonly ingestion: IngestionService,
+    private readonly ledger: LedgerService,
   ) {}
 
   async seed(options: SeedOptions = {}, progress?: SeedProgress): Promise<SeedResult> {
@@ -130,14 +132,21 @@ export class SeedService {
         counts[key] += rows.length;
       };
 
+      // Activities and the ledger are written by the engine and the ledger service: count what they add.
+      const before = {
+        activities: await manager.getRepository(Activity).count(),
+        point_transactions: await manager.getRepository(PointTransaction).count(),
+      };
       await insert(Sponsor, 'sponsors', generator.sponsors());
       generator.planDrawings();
       for (const batch of generator.userBatches(USER_BATCH)) {
         await insert(User, 'users', batch.users);
         await insert(Profile, 'profiles', batch.profiles);
         await insert(TrackerConnection, 'tracker_connections', batch.connections);
-        await insert(Activity, 'activities', batch.activities);
-        await insert(PointTransaction, 'point_transactions', batch.ledger);
+        // The engine stores and pays the activity by every rule; then purchases, refunds and admin
+        // adjusts go through the ledger like any other posting.
+        await this.ingestion.ingest(batch.records);
+        for (const [userId, postings] of batch.postings) await this.post(userId, postings);
         progress?.('users', counts.users, plan.users);
       }
       const { tickets, fulfillments } = generator.ticketsAndWinners();
@@ -151,6 +160,9 @@ export class SeedService {
       }));
       await insert(PrizeFulfillment, 'prize_fulfillments', sealed);
       await insert(EmailOutbox, 'email_outbox', generator.emails());
+      counts.activities = (await manager.getRepository(Activity).count()) - before.activities;
+      counts.point_transactions =
+        (await manager.getRepository(PointTransaction).count()) - before.point_transactions;
       progress?.('done', plan.users, plan.users);
     });
 
@@ -159,6 +171,19 @@ export class SeedService {
     const durationMs = Math.round(performance.now() - started);
     this.logger.log(`Seeded in ${durationMs} ms: ${JSON.stringify(counts)}`);
     return { counts, randomSeed: plan.randomSeed, referenceTime: reference, durationMs };
+  }
+
+  /** Posts a user's spends, refunds and adjusts in time order, each deciding from the balance before it. */
+  private async post(userId: string, postings: SeedPosting[]): Promise<void> {
+    let balance = await this.ledger.lockUser(userId);
+    for (const posting of postings) {
+      const entry = posting.entry(balance);
+      if (!entry) continue;
+      const { entry: posted } = await this.ledger.post(entry);
+      if (!posted) continue;
+      balance = posted.balanceAfter;
+      posting.posted?.(posted.id);
+    }
   }
 
   /** Drops every table, re-runs the migrations and seeds: a known clean state. */

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import {
   type AppConfig,
@@ -139,7 +139,14 @@ export class IngestionService {
     return this.unitOfWork.run(async () => {
       await this.ledger.lockUser(userId);
       const context = await this.contextOf(userId);
-      return this.payDays(userId, await this.activities.findByDays(userId, days), new Set(days), context);
+      const { paid, changed } = await this.payDays(
+        userId,
+        await this.activities.findByDays(userId, days),
+        new Set(days),
+        context,
+      );
+      for (const row of changed) await this.activities.patch(row.id, payState(row));
+      return paid;
     });
   }
 
@@ -196,7 +203,7 @@ export class IngestionService {
       );
       if (!previous) {
         const row = {
-          id: randomUUID(),
+          id: sourceId(userId, record.provider, externalId),
           userId,
           connectionId: context.connections.get(record.provider)?.id ?? null,
           provider: record.provider,
@@ -238,15 +245,29 @@ export class IngestionService {
       result.updated++;
     }
 
+    // The touched days as they are now: stored rows, with this batch's new and revised rows in their place.
+    const dayRows = new Map(
+      (touchedDays.size ? await this.activities.findByDays(userId, [...touchedDays]) : []).map((row) => [
+        row.id,
+        row,
+      ]),
+    );
+    for (const row of stored.values()) {
+      if (touchedDays.has(row.day)) dayRows.set(row.id, row);
+      else dayRows.delete(row.id);
+    }
+    const { paid, changed } = await this.payDays(userId, [...dayRows.values()], touchedDays, context);
+    result.paid = paid;
+    // Written once each, after paying: new rows with what they were paid, changed rows in one UPDATE.
     await this.activities.insertMany(inserts);
+    const inserted = new Set(inserts.map((row) => row.id));
+    for (const row of changed) {
+      if (!inserted.has(row.id)) patches.set(row.id, { ...patches.get(row.id), ...payState(row) });
+    }
     for (const [id, patch] of patches) await this.activities.patch(id, patch);
     // Only a record never held before is flagged, so each activity has at most one flag.
     for (const flag of newFlags) await this.flags.create({ ...flag, userId, status: 'open' });
     result.flagged = newFlags.length;
-    if (touchedDays.size) {
-      const rows = await this.activities.findByDays(userId, [...touchedDays]);
-      result.paid = await this.payDays(userId, rows, touchedDays, context);
-    }
     return result;
   }
 
@@ -270,16 +291,18 @@ export class IngestionService {
 
   /**
    * Marks duplicates, then recomputes each open day of `days` from all of `rows` (the days' records) and
-   * posts what changed. Returns the net points posted.
+   * posts what changed. Returns the net points posted and the rows whose pay state changed (in memory:
+   * the caller stores them).
    */
   private async payDays(
     userId: string,
     rows: Activity[],
     days: Set<string>,
     context: UserContext,
-  ): Promise<number> {
+  ): Promise<{ paid: number; changed: Activity[] }> {
     const today = calendarDateIn(this.clock.now(), this.config.competitionTimeZone);
     let paid = 0;
+    const changed = new Set<Activity>();
     for (const day of [...days].sort()) {
       if (!dayIsOpen(day, today, this.config.points.revisionDays)) continue;
       const dayRows = rows.filter((row) => row.day === day);
@@ -287,7 +310,7 @@ export class IngestionService {
         const duplicate = isDuplicate(row, dayRows, context.primary);
         if (duplicate !== Boolean(row.isDuplicate)) {
           row.isDuplicate = duplicate;
-          await this.activities.patch(row.id, { isDuplicate: duplicate });
+          changed.add(row);
         }
       }
       const pay = payDay(dayRows.map((row) => toDayRecord(row, context)));
@@ -311,12 +334,19 @@ export class IngestionService {
         const posted = entry?.amount ?? 0;
         row.pointsEarned += posted;
         paid += posted;
-        await this.activities.patch(row.id, { pointsEarned: row.pointsEarned, payments: row.payments });
+        changed.add(row);
       }
     }
-    return paid;
+    return { paid, changed: [...changed] };
   }
 }
+
+/** The columns paying a day changes. */
+const payState = (row: Activity): Partial<Activity> => ({
+  pointsEarned: row.pointsEarned,
+  payments: row.payments,
+  isDuplicate: row.isDuplicate,
+});
 
 interface UserContext {
   zones: DayZones;
@@ -326,6 +356,16 @@ interface UserContext {
   primary: Provider | null;
   /** The day each provider was connected, in the user's zone. */
   connectedOn: Map<Provider, string>;
+}
+
+/**
+ * A record's id, derived from its natural key (user, provider, external id) as a name-based UUID: the
+ * same tracker data gets the same id on every database and every seed run. The unique key still guards.
+ */
+function sourceId(userId: string, provider: string, externalId: string): string {
+  const hex = createHash('sha256').update(`${userId}|${provider}|${externalId}`).digest('hex');
+  const variant = ((parseInt(hex[16], 16) & 0x3) | 0x8).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
 function externalIdOf(record: NormalisedRecord): string {
