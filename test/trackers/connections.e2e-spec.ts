@@ -361,6 +361,16 @@ describe(`tracker connections through the fake Terra (${process.env.TEST_DB === 
     await t.drainJobs();
     const paid = (await activitiesOf(user.id)).find((a) => a.externalId === `push-${terraUserId}`)!;
     expect(paid.pointsEarned).toBeGreaterThan(0);
+    // Stored once (by its body's hash), and paid once: one ledger entry, of its points.
+    const stored = await t.app
+      .get(DataSource)
+      .getRepository(TerraWebhookEvent)
+      .countBy({ terraUserId: terraUserId!, eventType: 'activity' });
+    expect(stored).toBe(1);
+    const payments = await t.app
+      .get(DataSource)
+      .query(`SELECT amount FROM point_transactions WHERE reference_id = '${paid.id}'`);
+    expect(payments.map((p: { amount: number | string }) => Number(p.amount))).toEqual([paid.pointsEarned]);
     const entries = await ledger();
     for (let i = 0; i < 3; i++) await t.fake.sendWebhook(body);
     await t.drainJobs();
