@@ -79,6 +79,27 @@ describe('tiers and leaderboards', () => {
       expect((await board(member, 'weekly', { tier: 'M-18-29-ADV' })).my_position).toBeNull();
       t.clock.set('2026-01-16T20:00:00Z');
     });
+
+    it('any profile edit after a birthday recalculates the tier (M-18-29-INT → M-30-39-INT)', async () => {
+      t.clock.set('2026-01-14T17:00:00Z');
+      const member = await createMember(t, {
+        sex: 'male',
+        dateOfBirth: '1996-01-15',
+        fitness: 'intermediate',
+      });
+      expect(await tierOf(member)).toBe('M-18-29-INT');
+      await earn(t, member.user, 60, '2026-01-14');
+      t.clock.set('2026-01-16T20:00:00Z'); // turned 30 yesterday; the job has not run
+      const res = await member.client
+        .put('/users/me/profile')
+        .send({ timezone: 'America/Chicago' })
+        .expect(200);
+      expect(res.body.profile.tier_code).toBe('M-30-39-INT');
+      const weekly = await board(member, 'weekly');
+      expect(weekly.tier_code).toBe('M-30-39-INT');
+      expect(weekly.my_position.points).toBe(60);
+      expect((await board(member, 'weekly', { tier: 'M-18-29-INT' })).my_position).toBeNull();
+    });
   });
 
   describe('boards', () => {
@@ -256,6 +277,12 @@ describe('tiers and leaderboards', () => {
       expect(res.meta).toEqual({ page: 1, per_page: 20, total: 60, total_pages: 3 });
       expect(res.rankings.map((r: { rank: number }) => r.rank)).toEqual(
         Array.from({ length: 20 }, (_, i) => i + 1),
+      );
+      // By default a page is the top 100.
+      const top = await board(me, 'weekly');
+      expect(top.meta.per_page).toBe(100);
+      expect(top.rankings.map((r: { rank: number }) => r.rank)).toEqual(
+        Array.from({ length: 60 }, (_, i) => i + 1),
       );
       expect(res.around_me.map((r: { rank: number }) => r.rank)).toEqual(
         Array.from({ length: 21 }, (_, i) => 35 + i),
