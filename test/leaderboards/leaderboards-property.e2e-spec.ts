@@ -80,10 +80,12 @@ async function expectBoardsMatchLedger(t: TestApp, members: Member[]): Promise<v
     const [tierCode, key] = board.split('|');
     const full = await repository.ranked({ tierCode, periodKey: key }, 0, 1000);
     for (const row of full.filter((r) => members.some((m) => m.user.id === r.userId))) {
-      expect(await repository.position({ tierCode, periodKey: key }, row.userId)).toEqual({
-        rank: row.rank,
-        points: row.points,
-      });
+      const position = await repository.position({ tierCode, periodKey: key }, row.userId);
+      expect(position).toEqual({ rank: row.rank, points: row.points, reachedAt: expect.anything() });
+      // around_me (two keyset scans, ties included) is the full board's slice of ±2 ranks.
+      expect(await repository.around({ tierCode, periodKey: key }, row.userId, position!, 2)).toEqual(
+        full.slice(Math.max(0, row.rank - 3), row.rank + 2),
+      );
     }
   }
 }

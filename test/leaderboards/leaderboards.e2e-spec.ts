@@ -358,6 +358,26 @@ describe('tiers and leaderboards', () => {
       ).toBe(3);
       t.clock.set('2026-01-16T20:00:00Z');
     });
+
+    it('around_me among 25 users tied on points and instant: the neighbours by user id', async () => {
+      t.clock.freeze('2026-05-13T14:00:00Z'); // a week and tier of its own
+      const tied: Member[] = [];
+      for (let i = 0; i < 25; i++) {
+        tied.push(
+          await createMember(t, { sex: 'female', dateOfBirth: '1980-01-01', fitness: 'intermediate' }),
+        );
+      }
+      for (const member of tied) await earn(t, member.user, 100, '2026-05-13');
+      const ids = tied.map((m) => m.user.id).sort();
+      const me = tied.find((m) => m.user.id === ids[12])!;
+      const res = await board(me, 'weekly');
+      expect(res.tier_code).toBe('F-40-49-INT');
+      expect(res.my_position).toEqual({ rank: 13, points: 100 });
+      expect(res.around_me.map((r: { rank: number; user_id: string }) => [r.rank, r.user_id])).toEqual(
+        ids.slice(2, 23).map((id, i) => [i + 3, id]),
+      );
+      t.clock.set('2026-01-16T20:00:00Z');
+    });
   });
 
   describe('cache', () => {

@@ -127,6 +127,7 @@ export const TOUR: Record<string, Calls> = {
       standIn.answerOnce(/"leaderboard_rollups"/, [{ points: 120, reachedAt: at }]);
       return repo.position(BOARD, id);
     },
+    around: (repo: LeaderboardsTour) => repo.around(BOARD, id, { rank: 50, points: 120, reachedAt: at }, 10),
     displayNames: (repo: LeaderboardsTour) => repo.displayNames([id]),
   },
   DeniedAccessTokensRepository: {

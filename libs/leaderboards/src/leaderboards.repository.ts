@@ -118,7 +118,10 @@ export class LeaderboardsRepository {
    * (more points; or as many, reached earlier; or the same instant and a smaller id). `points >= :points`
    * bounds the count to the index range ahead of the user.
    */
-  async position(board: Board, userId: string): Promise<{ rank: number; points: number } | null> {
+  async position(
+    board: Board,
+    userId: string,
+  ): Promise<{ rank: number; points: number; reachedAt: unknown } | null> {
     const own = await this.board(board)
       .select(['r.points AS "points"', 'r.reachedAt AS "reachedAt"'])
       .andWhere('r.userId = :userId', { userId })
@@ -132,7 +135,54 @@ export class LeaderboardsRepository {
         { points: own.points, reachedAt: own.reachedAt, userId },
       )
       .getCount();
-    return { rank: ahead + 1, points: Number(own.points) };
+    return { rank: ahead + 1, points: Number(own.points), reachedAt: own.reachedAt };
+  }
+
+  /**
+   * Up to `each` ranks either side of the user's own (`position` from `position()`), the user's row
+   * included: two keyset scans of the rank index from the user's row (backwards for the rows ahead,
+   * forwards for the rest) instead of an OFFSET that walks every row ahead of them.
+   */
+  async around(
+    board: Board,
+    userId: string,
+    position: { rank: number; points: number; reachedAt: unknown },
+    each: number,
+  ): Promise<RankedRow[]> {
+    const at = { points: position.points, reachedAt: position.reachedAt, userId };
+    const toRow = (row: { userId: string; points: number | string }, rank: number): RankedRow => ({
+      rank,
+      userId: row.userId,
+      points: Number(row.points),
+    });
+    const ahead = await this.board(board)
+      .select(['r.userId AS "userId"', 'r.points AS "points"'])
+      .andWhere('r.points >= :points', at)
+      .andWhere(
+        '(r.points > :points OR r.reachedAt < :reachedAt OR (r.reachedAt = :reachedAt AND r.userId < :userId))',
+        at,
+      )
+      .orderBy('r.points', 'ASC')
+      .addOrderBy('r.reachedAt', 'DESC')
+      .addOrderBy('r.userId', 'DESC')
+      .limit(each)
+      .getRawMany<{ userId: string; points: number | string }>();
+    const from = await this.board(board)
+      .select(['r.userId AS "userId"', 'r.points AS "points"'])
+      .andWhere('r.points <= :points', at)
+      .andWhere(
+        '(r.points < :points OR r.reachedAt > :reachedAt OR (r.reachedAt = :reachedAt AND r.userId >= :userId))',
+        at,
+      )
+      .orderBy('r.points', 'DESC')
+      .addOrderBy('r.reachedAt', 'ASC')
+      .addOrderBy('r.userId', 'ASC')
+      .limit(each + 1)
+      .getRawMany<{ userId: string; points: number | string }>();
+    return [
+      ...ahead.reverse().map((row, i) => toRow(row, position.rank - ahead.length + i)),
+      ...from.map((row, i) => toRow(row, position.rank + i)),
+    ];
   }
 
   /** Display names of users, by id. */

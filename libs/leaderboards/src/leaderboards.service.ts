@@ -135,9 +135,11 @@ export class LeaderboardsService implements OnModuleInit {
       ? await this.cache.getOrLoad(board, `user:${userId}`, async () => {
           const position = await this.rollups.position(board, userId);
           if (!position) return { position: null, around: [] };
-          const first = Math.max(1, position.rank - AROUND_ME);
-          const around = await this.rollups.ranked(board, first - 1, position.rank + AROUND_ME - first + 1);
-          return { position, around: await this.named(around) };
+          const around = await this.rollups.around(board, userId, position, AROUND_ME);
+          return {
+            position: { rank: position.rank, points: position.points },
+            around: await this.named(around),
+          };
         })
       : { position: null, around: [] };
     return {
