@@ -36,6 +36,8 @@ const RUN_SPECIFIC: Record<string, string[]> = {
   activities: ['created_at', 'updated_at', 'processed_at'],
   point_transactions: ['id', 'created_at'],
   tickets: ['purchase_transaction_id'],
+  // Sealed with SecretBox: a random IV per value, so each run's ciphertext differs (like a bcrypt salt).
+  prize_fulfillments: ['shipping_address'],
 };
 
 /** Content of every seeded table, except bcrypt hashes (their salt is random by design) and RUN_SPECIFIC. */
