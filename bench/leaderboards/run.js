@@ -5,8 +5,10 @@
  * bench, not a seed: no ledger rows, which the board queries never read), ~60,000 of them on OPEN and the
  * rest over the 30 tiers, each with a month of periods (alltime, monthly, 4 weekly, 30 daily rows).
  * Then times, per request, what GET /leaderboards/weekly?tier=OPEN runs uncached for a user ranked
- * ~50,000: the count, the top-100 page, the user's position (a counted range) and around_me (±10), as
- * LeaderboardsRepository issues them. Prints p50/p95/p99 in ms.
+ * ~50,000: the count, the top-100 page, the user's position (a counted range) and around_me (±10, two
+ * keyset scans), as LeaderboardsRepository issues them. Prints p50/p95/p99 in ms, and the same read with
+ * around_me as an OFFSET page (the earlier method) for comparison. Cached reads and HTTP throughput:
+ * bench/leaderboards/http.js.
  * Env: BENCH_DBS=sqlite,postgres  BENCH_USERS=200000  BENCH_REQUESTS=300  DATABASE_URL (server for PostgreSQL;
  * database `fittrack_bench_lb` is created there).
  */
@@ -73,6 +75,13 @@ const QUERIES = {
   own: `SELECT "points", "reached_at" FROM "leaderboard_rollups" WHERE ${BOARD_WHERE} AND "user_id" = $3`,
   ahead: `SELECT COUNT(*) AS "n" FROM "leaderboard_rollups" WHERE ${BOARD_WHERE} AND "points" >= $3
     AND ("points" > $3 OR "reached_at" < $4 OR ("reached_at" = $4 AND "user_id" < $5))`,
+  // around_me as LeaderboardsRepository.around issues it: two keyset scans from the user's row.
+  before: `SELECT "user_id", "points" FROM "leaderboard_rollups" WHERE ${BOARD_WHERE} AND "points" >= $3
+    AND ("points" > $3 OR "reached_at" < $4 OR ("reached_at" = $4 AND "user_id" < $5))
+    ORDER BY "points" ASC, "reached_at" DESC, "user_id" DESC LIMIT 10`,
+  after: `SELECT "user_id", "points" FROM "leaderboard_rollups" WHERE ${BOARD_WHERE} AND "points" <= $3
+    AND ("points" < $3 OR "reached_at" > $4 OR ("reached_at" = $4 AND "user_id" >= $5))
+    ORDER BY "points" DESC, "reached_at" ASC, "user_id" ASC LIMIT 11`,
   names: `SELECT 1`, // the profile lookup of 100 + 21 ids: a primary-key probe each, not what is measured here
 };
 
@@ -165,16 +174,20 @@ async function load(db, commit) {
   return { rows: count, seconds: ((performance.now() - started) / 1000).toFixed(1) };
 }
 
-async function boardRead(db, userId) {
+/** One uncached read; `offsetAround`: around_me as the OFFSET page it was before the keyset scans. */
+async function boardRead(db, userId, offsetAround = false) {
   const p = [BOARD.tier, BOARD.period];
   const [{ n: total }] = await db.all(QUERIES.count, p);
   const top = await db.all(QUERIES.page, [...p, 100, 0]);
   const [own] = await db.all(QUERIES.own, [...p, userId]);
-  const [{ n: ahead }] = await db.all(QUERIES.ahead, [...p, own.points, own.reached_at, userId]);
+  const at = [...p, own.points, own.reached_at, userId];
+  const [{ n: ahead }] = await db.all(QUERIES.ahead, at);
   const rank = Number(ahead) + 1;
   const first = Math.max(1, rank - 10);
-  const around = await db.all(QUERIES.page, [...p, rank + 10 - first + 1, first - 1]);
-  return { total: Number(total), top: top.length, rank, around: around.length };
+  const around = offsetAround
+    ? await db.all(QUERIES.page, [...p, rank + 10 - first + 1, first - 1])
+    : [...(await db.all(QUERIES.before, at)).reverse(), ...(await db.all(QUERIES.after, at))];
+  return { total: Number(total), top: top.length, rank, around: around.map((row) => row.user_id) };
 }
 
 function percentiles(samples) {
@@ -194,13 +207,24 @@ async function bench(name, withDb) {
       Math.min(49_999, OPEN_USERS - 1),
     ]);
     const check = await boardRead(db, target.user_id);
-    const samples = [];
-    for (let i = 0; i < REQUESTS; i++) {
+    const viaOffset = await boardRead(db, target.user_id, true);
+    if (check.around.join() !== viaOffset.around.join()) throw new Error('around_me differs by method');
+    // The two methods take turns, so neither gets the warmer cache.
+    const samples = { keyset: [], offset: [] };
+    for (let i = 0; i < REQUESTS * 2; i++) {
+      const offsetAround = i % 2 === 1;
       const started = performance.now();
-      await boardRead(db, target.user_id);
-      samples.push(performance.now() - started);
+      await boardRead(db, target.user_id, offsetAround);
+      samples[offsetAround ? 'offset' : 'keyset'].push(performance.now() - started);
     }
-    return { db: name, ...loaded, board: check, requests: REQUESTS, ms: percentiles(samples) };
+    return {
+      db: name,
+      ...loaded,
+      board: { ...check, around: check.around.length },
+      requests: REQUESTS,
+      ms: percentiles(samples.keyset),
+      ms_with_offset_around: percentiles(samples.offset),
+    };
   });
 }
 

@@ -49,8 +49,9 @@ export class LeaderboardsRepository {
 
   /**
    * Adds `delta` to the user's rows of `periodKeys` (creating missing ones on `tierCode`'s board) and
-   * stamps them `at`. Update-then-insert is race-free only under the user's ledger lock, which the
-   * points-changed hook holds; portable, so no per-dialect upsert.
+   * stamps them `at`. One UPDATE when every row exists (most awards: only a period's first earning
+   * inserts). Update-then-insert is race-free only under the user's ledger lock, which the points-changed
+   * hook holds; portable, so no per-dialect upsert.
    */
   async addEarning(
     userId: string,
@@ -59,20 +60,19 @@ export class LeaderboardsRepository {
     delta: number,
     at: Date,
   ): Promise<void> {
+    const { affected } = await this.rollups
+      .createQueryBuilder()
+      .update()
+      .set({ points: () => 'points + :delta', reachedAt: at })
+      .where('user_id = :userId AND period_key IN (:...periodKeys)', { userId, periodKeys, delta })
+      .execute();
+    if (affected === periodKeys.length) return;
+    // Some rows are missing (or the driver does not say how many it updated): insert those.
     const existing = await this.rollups.find({
       select: { periodKey: true },
       where: { userId, periodKey: In(periodKeys) },
     });
-    const present = existing.map((row) => row.periodKey);
-    if (present.length) {
-      await this.rollups
-        .createQueryBuilder()
-        .update()
-        .set({ points: () => 'points + :delta', reachedAt: at })
-        .where('user_id = :userId AND period_key IN (:...present)', { userId, present, delta })
-        .execute();
-    }
-    const missing = periodKeys.filter((key) => !present.includes(key));
+    const missing = periodKeys.filter((key) => !existing.some((row) => row.periodKey === key));
     if (missing.length) {
       await this.rollups
         .createQueryBuilder()
