@@ -5,6 +5,9 @@
 process.env.NODE_ENV = 'test';
 process.env.BCRYPT_COST ??= '4';
 process.env.SEED_ON_EMPTY = 'false';
+// No wall-clock cron in test apps: a tick would act on the moved test clock in the middle of a test.
+// Tests call SchedulerTicks' methods themselves.
+process.env.SCHEDULER_TICKS = 'false';
 process.env.LOG_LEVEL ??= 'warn';
 // Suites log in many times from one IP; the rate-limit test lowers this again before it boots.
 process.env.AUTH_RATE_LIMIT_PER_MINUTE ??= '10000';

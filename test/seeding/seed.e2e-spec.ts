@@ -74,8 +74,9 @@ describe('Seeding', () => {
     });
     afterAll(() => t.close());
 
-    it('populates every core table, fast, with the counts it reports', async () => {
-      expect(result.durationMs).toBeLessThan(10_000);
+    // Its speed is a benchmark's business (bench/seed-and-list), not a timed assertion here.
+    it('populates every core table with the counts it reports', async () => {
+      expect(result.durationMs).toBeGreaterThan(0);
       expect(result.randomSeed).toBe(DEFAULT_SEED.randomSeed);
       expect(result.referenceTime.toISOString()).toBe('2026-03-10T00:00:00.000Z');
       for (const table of SEED_ENTITIES) {

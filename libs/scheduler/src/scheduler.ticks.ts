@@ -79,7 +79,7 @@ export class SchedulerTicks implements OnApplicationBootstrap {
   }
 
   onApplicationBootstrap(): void {
-    if (!this.processing) return;
+    if (!this.processing || !this.config.features.schedulerTicks) return;
     for (const tick of this.ticks()) {
       const job = CronJob.from({
         cronTime: tick.cronTime,

@@ -143,6 +143,8 @@ export function parseConfig(env: Env) {
     features: {
       htmlTestPage: !production && read.bool('FEATURE_HTML_TEST_PAGE', true),
       seedOnEmpty: !production && read.bool('SEED_ON_EMPTY', true),
+      /** Wall-clock cron ticks; e2e apps turn them off and call the ticks themselves. */
+      schedulerTicks: read.bool('SCHEDULER_TICKS', true),
     },
     database: {
       type: dbType,
