@@ -5,6 +5,7 @@ import request from 'supertest';
 import { Clock, ManualClock, QueuePort } from '@fittrack/core';
 import { AppModule } from '../../apps/api/src/app.module';
 import { initApp } from '../../apps/api/src/init-app';
+import { assertLedgersConsistent } from './ledger-invariant';
 
 export interface TestApp {
   app: NestExpressApplication;
@@ -12,6 +13,7 @@ export interface TestApp {
   clock: ManualClock;
   /** Waits until every queued job has run. */
   drainJobs: () => Promise<void>;
+  /** Checks every user's ledger (see assertLedgersConsistent), then closes the app. */
   close: () => Promise<void>;
 }
 
@@ -37,7 +39,13 @@ export async function createTestApp(
     http: () => request(server),
     clock,
     drainJobs: () => app.get(QueuePort).drain(),
-    close: () => app.close(),
+    close: async () => {
+      try {
+        await assertLedgersConsistent(app);
+      } finally {
+        await app.close();
+      }
+    },
   };
 }
 
