@@ -108,6 +108,10 @@ describe('the Trackers tab in Chromium', () => {
     expect(entryAmounts.reduce((sum, text) => sum + Number(text.replace(/[+,]/g, '')), 0)).toBe(points);
     const metrics = JSON.parse((await detail.getByTestId('trackers-detail-metrics').textContent())!);
     expect(metrics.steps).toBeGreaterThan(0);
+    // How the rules price it: the steps' base, the multiplier, and what it comes to.
+    expect(await detail.getByTestId('trackers-detail-breakdown').textContent()).toMatch(
+      new RegExp(`^base [\\d,.]+ × [\\d.]+ = [\\d,]+ · = ${points.toLocaleString('en-US')} points$`),
+    );
   });
 
   it('asks before disconnecting; the activities stay', async () => {

@@ -87,6 +87,34 @@ describe('points engine: ingestion', () => {
       const capped = entries.find((e) => e.description.includes(DAILY_CAP_NOTE));
       expect(capped).toBeDefined();
       expect(capped!.amount).toBe(22);
+      // The activity detail shows how the rules priced each record within the day.
+      const [totals, session] = await Promise.all(
+        ['active_minutes', 'workout'].map(async (type) => {
+          const id = (await activitiesOf(t, u)).find((a) => a.activityType === type)!.id;
+          return (await admin.get(`/activities/${id}`).expect(200)).body.points_breakdown;
+        }),
+      );
+      // The workout's 20 light minutes leave the day's total: 326 vigorous × 3 = 978 remain.
+      expect(totals).toEqual({
+        base: 978,
+        multiplier: 1,
+        multiplied: 978,
+        bonus: 0,
+        capped: false,
+        points: 978,
+        no_pay_reason: null,
+        paid_minutes: { light: 0, moderate: 0, vigorous: 326 },
+      });
+      expect(session).toEqual({
+        base: 20,
+        multiplier: 1,
+        multiplied: 20,
+        bonus: 50,
+        capped: true,
+        points: 22,
+        no_pay_reason: null,
+        paid_minutes: null,
+      });
     });
 
     it('950 + 100 → 50 and the records after the crossing get 0', async () => {

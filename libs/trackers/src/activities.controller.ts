@@ -11,9 +11,12 @@ import {
 } from '@fittrack/core';
 import { ActivitiesService } from './activities.service';
 import {
+  ACTIVITY_DETAIL_EXAMPLE,
   ACTIVITY_EXAMPLE,
+  ActivityDetailResponseDto,
   ActivityResponseDto,
   ListActivitiesQueryDto,
+  toActivityDetailResponse,
   toActivityResponse,
 } from './dto/activities.dto';
 import { ACTIVITY_SUMMARY_EXAMPLE, ActivitySummaryDto } from './dto/activity-summary.dto';
@@ -60,14 +63,15 @@ export class ActivitiesController {
     errors: { 404: "Activity not found (also for someone else's)", 422: 'id must be a UUID' },
   })
   @ApiOkResponse({
-    description: 'One activity, with metrics and points_earned',
-    type: ActivityResponseDto,
-    example: ACTIVITY_EXAMPLE,
+    description: 'One activity, with metrics, points_earned and how the rules price it within its day',
+    type: ActivityDetailResponseDto,
+    example: ACTIVITY_DETAIL_EXAMPLE,
   })
   async getActivity(
     @Param('id', IsUuidParam) id: string,
     @CurrentUser() principal: Principal,
-  ): Promise<ActivityResponseDto> {
-    return toActivityResponse(await this.activities.get(id, principal));
+  ): Promise<ActivityDetailResponseDto> {
+    const { activity, pay } = await this.activities.detail(id, principal);
+    return toActivityDetailResponse(activity, pay);
   }
 }

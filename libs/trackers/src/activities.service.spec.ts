@@ -7,6 +7,7 @@ import {
 } from '@fittrack/core';
 import type { ActivitiesRepository } from './activities.repository';
 import { ActivitiesService } from './activities.service';
+import type { IngestionService } from './ingestion.service';
 import type { ListActivitiesQueryDto } from './dto/activities.dto';
 
 describe('ActivitiesService access', () => {
@@ -21,6 +22,7 @@ describe('ActivitiesService access', () => {
     repository = { list: jest.fn().mockResolvedValue(page), get: jest.fn().mockResolvedValue(activity) };
     service = new ActivitiesService(
       repository as unknown as ActivitiesRepository,
+      {} as IngestionService,
       { now: () => new Date('2026-01-16T15:00:00Z') },
       { competitionTimeZone: 'America/New_York' } as AppConfig,
     );

@@ -14,8 +14,9 @@ import {
   UnauthorizedError,
   userIdOf,
 } from '@fittrack/core';
-import { RULES } from '@fittrack/points';
+import { type RecordPay, RULES } from '@fittrack/points';
 import { ActivitiesRepository } from './activities.repository';
+import { IngestionService } from './ingestion.service';
 import type { Activity } from './entities/activity.entity';
 import type { ListActivitiesQueryDto } from './dto/activities.dto';
 import type { ActivitySummaryDto, PeriodSummaryDto } from './dto/activity-summary.dto';
@@ -28,6 +29,7 @@ const MAX_STREAK_DAYS = 1000;
 export class ActivitiesService {
   constructor(
     private readonly activities: ActivitiesRepository,
+    private readonly ingestion: IngestionService,
     private readonly clock: Clock,
     @InjectConfig() private readonly config: AppConfig,
   ) {}
@@ -42,6 +44,12 @@ export class ActivitiesService {
     const activity = await this.activities.get(id);
     if (!activity || !canAccessOwned(caller, activity.userId)) throw new NotFoundError('Activity');
     return activity;
+  }
+
+  /** The activity with how the rules price it within its day. */
+  async detail(id: string, caller: Caller): Promise<{ activity: Activity; pay: RecordPay | null }> {
+    const activity = await this.get(id, caller);
+    return { activity, pay: await this.ingestion.breakdown(activity) };
   }
 
   /**

@@ -21,6 +21,7 @@ import {
   noPayReason,
   payDay,
   paymentsFor,
+  type RecordPay,
   recordDay,
   type RecordType,
   userDay,
@@ -129,6 +130,21 @@ export class IngestionService {
     const workers = currentDbType() === 'sqlite' ? 1 : PARALLEL_USERS;
     await Promise.all(Array.from({ length: Math.min(workers, queue.length) }, worker));
     return total;
+  }
+
+  /**
+   * How the rules price `activity` within its day as stored now (base, multiplier, bonus, cap, why it pays
+   * nothing): the same payDay that paid it, over the same records, for the activity detail.
+   */
+  async breakdown(activity: Activity): Promise<RecordPay | null> {
+    // Rows stored before the engine (no day) were never priced by it.
+    if (!activity.day) return null;
+    const [context, dayRows] = await Promise.all([
+      this.contextOf(activity.userId),
+      this.activities.findByDays(activity.userId, [activity.day]),
+    ]);
+    const pay = payDay(dayRows.map((row) => toDayRecord(row, context)));
+    return pay.records.find((record) => record.id === activity.id) ?? null;
   }
 
   /**

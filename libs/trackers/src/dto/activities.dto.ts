@@ -1,7 +1,8 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsOptional, IsUUID, ValidateNested } from 'class-validator';
 import { IsCalendarDate, IsSort, ListQueryDto } from '@fittrack/core';
+import type { RecordPay } from '@fittrack/points';
 import {
   ACTIVITY_TYPES,
   type ActivityMetrics,
@@ -100,4 +101,77 @@ export const ACTIVITY_EXAMPLE: ActivityResponseDto = {
   processed_at: '2026-01-16T12:31:05.000Z',
   created_at: '2026-01-16T12:31:00.000Z',
   updated_at: '2026-01-16T12:31:05.000Z',
+};
+
+/** How the rules price the record within its day (libs/points rules `payDay`), for people to check it. */
+export class PointsBreakdownDto {
+  /** Before the multiplier (steps pay pro rata, so it may be fractional) */
+  base!: number;
+  /** Kept from when the record was first stored (fitness level of the tier then) */
+  multiplier!: number;
+  /** floor(base × multiplier) */
+  multiplied!: number;
+  /** Workout bonus (50 for 20+ minutes, the day's first three), never multiplied */
+  bonus!: number;
+  /** The daily cap took some or all of it ('Daily cap reached') */
+  capped!: boolean;
+  /** What the rules pay it now: multiplied + bonus, less what the cap took */
+  points!: number;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description:
+      'Why it pays nothing, when it does not: withdrawn, duplicate, rejected, held, manual, before_connection',
+  })
+  no_pay_reason!: string | null;
+
+  @ApiProperty({
+    type: 'object',
+    nullable: true,
+    properties: { light: { type: 'number' }, moderate: { type: 'number' }, vigorous: { type: 'number' } },
+    description: "Day totals: the minutes paid per intensity after the day's workouts' minutes are taken out",
+  })
+  paid_minutes!: { light: number; moderate: number; vigorous: number } | null;
+}
+
+export class ActivityDetailResponseDto extends ActivityResponseDto {
+  @ApiProperty({
+    type: PointsBreakdownDto,
+    nullable: true,
+    description: 'Null for a record stored before the points engine priced records by day',
+  })
+  points_breakdown!: PointsBreakdownDto | null;
+}
+
+export function toActivityDetailResponse(
+  activity: Activity,
+  pay: RecordPay | null,
+): ActivityDetailResponseDto {
+  return {
+    ...toActivityResponse(activity),
+    points_breakdown: pay && {
+      base: pay.base,
+      multiplier: pay.multiplier,
+      multiplied: pay.multiplied,
+      bonus: pay.bonus,
+      capped: pay.capped,
+      points: pay.points,
+      no_pay_reason: pay.noPay,
+      paid_minutes: pay.paidMinutes ?? null,
+    },
+  };
+}
+
+export const ACTIVITY_DETAIL_EXAMPLE: ActivityDetailResponseDto = {
+  ...ACTIVITY_EXAMPLE,
+  points_breakdown: {
+    base: 90,
+    multiplier: 1,
+    multiplied: 90,
+    bonus: 50,
+    capped: false,
+    points: 140,
+    no_pay_reason: null,
+    paid_minutes: null,
+  },
 };

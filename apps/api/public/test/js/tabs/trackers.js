@@ -232,6 +232,18 @@ function render(container, ctx) {
     return parts.join(' · ');
   }
 
+  // How the rules price the record within its day: base × multiplier (rounded down) + bonus, and the cap.
+  function breakdownLine(b) {
+    if (!b)
+      return h('p', { class: 'muted', testid: 'trackers-detail-breakdown' }, 'Not priced by the engine');
+    const parts = [`base ${formatNumber(b.base)} × ${b.multiplier} = ${formatNumber(b.multiplied)}`];
+    if (b.bonus) parts.push(`+ ${b.bonus} workout bonus`);
+    if (b.capped) parts.push('Daily cap reached');
+    if (b.no_pay_reason) parts.push(`pays 0: ${b.no_pay_reason.replace('_', ' ')}`);
+    parts.push(`= ${formatNumber(b.points)} points`);
+    return h('p', { testid: 'trackers-detail-breakdown' }, parts.join(' · '));
+  }
+
   // The points breakdown: every ledger entry that refers to this record (earned, topped up, reversed), then
   // the record's metrics as the tracker reported them.
   async function showActivity(id) {
@@ -251,6 +263,7 @@ function render(container, ctx) {
         { testid: 'trackers-detail-points' },
         `${formatNumber(a.points_earned)} points · counted as ${countedAs(a)}`,
       ),
+      breakdownLine(a.points_breakdown),
       h(
         'table',
         { class: 'table', testid: 'trackers-detail-ledger' },
