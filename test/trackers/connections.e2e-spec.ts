@@ -1,14 +1,22 @@
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { EmailOutbox } from '@fittrack/notifications';
-import { Activity, fullDayTotals, signTerraPayload, TerraWebhookEvent } from '@fittrack/trackers';
+import {
+  Activity,
+  fullDayTotals,
+  signTerraPayload,
+  TerraRuntime,
+  TerraWebhookEvent,
+} from '@fittrack/trackers';
 import type { User } from '@fittrack/users';
 import { createUser } from '../api/fixtures';
 import { type ApiClient, asUser } from '../support/api-client';
+import { createTestApp, type TestApp, withEnv } from '../support/test-app';
 import {
   connectionsOf,
   connectThroughWidget,
   createTerraTestApp,
+  freePort,
   pathOf,
   syncService,
   TERRA_TEST,
@@ -251,6 +259,16 @@ describe(`tracker connections through the fake Terra (${process.env.TEST_DB === 
     expect((await activitiesOf(user.id)).some((a) => a.provider === 'apple_health')).toBe(true);
   });
 
+  it("the test page's Apple Health connect exists only with the in-process fake Terra: 404 here", async () => {
+    const { client } = await newUser();
+    const { sdk_token } = (await client.post('/connections/apple_health/initiate').expect(200)).body;
+    const res = await client
+      .post('/connections/apple_health/fake-sdk-connect')
+      .send({ sdk_token })
+      .expect(404);
+    expect(res.body.detail).toBe('Route not found');
+  });
+
   it('user_reauth moves the connection to the new Terra user id and keeps its history', async () => {
     const { user, client } = await newUser();
     const { terraUserId } = await connectThroughWidget(t, client, 'fitbit');
@@ -393,5 +411,42 @@ describe(`tracker connections through the fake Terra (${process.env.TEST_DB === 
     await t.drainJobs();
     const chunked = (await activitiesOf(user.id)).filter((a) => a.externalId.startsWith('chunk-'));
     expect(chunked).toHaveLength(25);
+  });
+});
+
+describe('TERRA_MODE=fake: Apple Health from the test page', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    // The in-process fake sends its webhooks to APP_BASE_URL: the app listens there.
+    const port = await freePort();
+    t = await withEnv({ TERRA_MODE: 'fake', APP_BASE_URL: `http://127.0.0.1:${port}` }, () =>
+      createTestApp({ now: NOW }),
+    );
+    await t.app.listen(port, '127.0.0.1');
+  });
+  afterAll(() => t.close());
+
+  it('hands the SDK token to the fake Terra as the mobile SDK would; its auth webhook connects Apple Health', async () => {
+    const user = await createUser(t);
+    const client = asUser(t, user);
+    const { sdk_token } = (await client.post('/connections/apple_health/initiate').expect(200)).body;
+    const accepted = await client
+      .post('/connections/apple_health/fake-sdk-connect')
+      .send({ sdk_token })
+      .expect(202);
+    expect(accepted.body).toEqual({ message: 'Apple Health is connecting' });
+    await t.app.get(TerraRuntime).fake!.idle();
+    await t.drainJobs();
+    expect(await connectionsOf(t, user.id)).toEqual([
+      expect.objectContaining({ provider: 'apple_health', isPrimary: true }),
+    ]);
+    // The token is single use, like the SDK's.
+    const again = await client
+      .post('/connections/apple_health/fake-sdk-connect')
+      .send({ sdk_token })
+      .expect(400);
+    expect(again.body.detail).toBe('Invalid or expired SDK token');
+    await client.post('/connections/apple_health/fake-sdk-connect').send({ sdk_token: '' }).expect(422);
+    await t.http().post('/api/v1/connections/apple_health/fake-sdk-connect').send({ sdk_token }).expect(401);
   });
 });

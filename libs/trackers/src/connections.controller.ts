@@ -1,4 +1,4 @@
-import { Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBearerAuth,
@@ -14,6 +14,7 @@ import {
   CallbackQueryDto,
   CONNECTION_EXAMPLE,
   ConnectionResponseDto,
+  FakeSdkConnectDto,
   InitiateResponseDto,
   MessageResponseDto,
   ProviderParamDto,
@@ -55,6 +56,32 @@ export class ConnectionsController {
     @CurrentUser() principal: Principal,
   ): Promise<InitiateResponseDto> {
     return this.connections.initiate(provider, principal);
+  }
+
+  @Post('apple_health/fake-sdk-connect')
+  @HttpCode(202)
+  @Authenticated()
+  @ApiBearerAuth('bearer')
+  @ApiEndpoint('Connect Apple Health as the mobile SDK would (fake Terra only)', {
+    description:
+      "Development and tests with `TERRA_MODE=fake`: hands the `sdk_token` from `initiate` to the fake Terra, as Terra's mobile SDK does in the app; the connection appears when the fake's `auth` webhook arrives. 404 with a real Terra.",
+    errors: {
+      400: 'Invalid or expired SDK token',
+      404: 'Route not found',
+      422: 'sdk_token should not be empty',
+      503: UNAVAILABLE,
+    },
+  })
+  @ApiAcceptedResponse({
+    type: MessageResponseDto,
+    example: { message: 'Apple Health is connecting' },
+  })
+  async fakeSdkConnect(
+    @Body() { sdk_token }: FakeSdkConnectDto,
+    @CurrentUser() principal: Principal,
+  ): Promise<MessageResponseDto> {
+    await this.connections.fakeSdkConnect(sdk_token, principal);
+    return { message: 'Apple Health is connecting' };
   }
 
   @Get(':provider/callback')

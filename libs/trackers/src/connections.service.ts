@@ -23,6 +23,7 @@ import { ConnectStateSigner } from './connections.state';
 import { type Provider, TrackerConnection } from './entities/tracker-connection.entity';
 import { providerFromTerra, TERRA_PROVIDER } from './terra/terra-normaliser';
 import { TerraClient } from './terra/terra.client';
+import { TerraRuntime } from './terra/terra.providers';
 import { TerraCallError } from './terra/terra-errors';
 
 /** Sync jobs: 3 attempts with exponential backoff (TERRA_SYNC_BACKOFF_MS), for retryable errors only. */
@@ -71,6 +72,7 @@ export class ConnectionsService {
   constructor(
     private readonly connections: ConnectionsRepository,
     private readonly terra: TerraClient,
+    private readonly runtime: TerraRuntime,
     private readonly states: ConnectStateSigner,
     private readonly box: SecretBox,
     private readonly unitOfWork: UnitOfWork,
@@ -107,6 +109,30 @@ export class ConnectionsService {
     } catch (error) {
       throw this.unavailable(error);
     }
+  }
+
+  /**
+   * Fake mode only (the test page): plays Terra's mobile SDK with an Apple Health token, as the fake's
+   * `POST /sdk/connect` does (terra.md); Terra's `auth` webhook then creates the connection. The page cannot
+   * post to the fake's origin itself (CSP: its own origin only). Outside fake mode the route does not exist.
+   */
+  async fakeSdkConnect(sdkToken: string, caller: Caller): Promise<void> {
+    this.userOf(caller);
+    if (this.config.terra.mode !== 'fake') throw new NotFoundError('Route');
+    let status: number;
+    try {
+      const response = await fetch(`${this.runtime.baseUrl}/sdk/connect`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ token: sdkToken }),
+        signal: AbortSignal.timeout(this.config.terra.timeoutMs),
+      });
+      status = response.status;
+    } catch (error) {
+      throw this.unavailable(error);
+    }
+    if (status === 401) throw new BadRequestError('Invalid or expired SDK token');
+    if (status !== 200) throw this.unavailable(new Error(`fake Terra answered ${status}`));
   }
 
   /**

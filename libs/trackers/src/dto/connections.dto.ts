@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
 import {
   type Provider,
   PROVIDERS,
@@ -116,3 +116,11 @@ export const CONNECTION_EXAMPLE: ConnectionResponseDto = {
   reconnect_required: false,
   connected_at: '2026-01-10T09:30:00.000Z',
 };
+
+/** The token `initiate` gave for Apple Health, handed over as Terra's mobile SDK would (fake mode). */
+export class FakeSdkConnectDto {
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  sdk_token!: string;
+}

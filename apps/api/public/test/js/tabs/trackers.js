@@ -34,6 +34,13 @@ function render(container, ctx) {
     'Refresh',
   );
   const sdkToken = h('pre', { class: 'code', testid: 'trackers-sdk-token', hidden: true });
+  // Fake Terra only: hand the token over as the mobile SDK would (the API forwards it to the fake).
+  const sdkConnect = h(
+    'button',
+    { type: 'button', class: 'btn btn-secondary', testid: 'trackers-sdk-connect', hidden: true },
+    'Connect as the mobile SDK would (fake Terra)',
+  );
+  let pendingSdkToken = null;
   const connectionsBody = h('tbody', { testid: 'trackers-connections' });
   const activitiesBody = h('tbody', { testid: 'trackers-activities' });
   const pageInfo = h('span', { class: 'muted', testid: 'trackers-page' });
@@ -61,7 +68,29 @@ function render(container, ctx) {
       // Apple Health is mobile-only: the token goes to Terra's SDK in the app, and data arrives by webhook.
       sdkToken.hidden = false;
       sdkToken.textContent = `Token for Terra's mobile SDK (valid ${result.body.expires_in} s):\n${result.body.sdk_token}`;
+      pendingSdkToken = result.body.sdk_token;
+      sdkConnect.hidden = false;
       setMessage(message, 'Hand this token to the mobile app to finish connecting Apple Health.', 'info');
+    }),
+  );
+
+  sdkConnect.addEventListener('click', () =>
+    withBusy(sdkConnect, async () => {
+      const result = await ctx.call('POST', '/api/v1/connections/apple_health/fake-sdk-connect', {
+        body: { sdk_token: pendingSdkToken },
+      });
+      if (!isOk(result)) return setMessage(message, `Could not connect: ${errorMessage(result)}`, 'error');
+      sdkConnect.hidden = true;
+      sdkToken.hidden = true;
+      setMessage(message, 'Apple Health is connecting: Terra confirms by webhook…', 'loading');
+      // The connection appears when the fake's auth webhook has been processed.
+      for (let i = 0; i < 20; i++) {
+        const list = await ctx.api('GET', '/api/v1/connections');
+        if (isOk(list) && list.body.some((c) => c.provider === 'apple_health')) break;
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+      await loadConnections();
+      setMessage(message, 'Apple Health connected.', 'ok');
     }),
   );
 
@@ -360,6 +389,7 @@ function render(container, ctx) {
     ),
     message,
     sdkToken,
+    sdkConnect,
     h(
       'section',
       { class: 'card' },
