@@ -1,10 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import { RequestMethod } from '@nestjs/common';
 import { PATH_METADATA, METHOD_METADATA } from '@nestjs/common/constants';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import { AUTHENTICATED, IS_PUBLIC, ROLES } from '@fittrack/core';
 import { createUserWithToken, type UserWithToken } from '../support/api-client';
+import { type IsolatedDatabase, isolatedDatabase } from '../support/isolated-database';
 import { createTestApp, TestApp, withEnv } from '../support/test-app';
 
 /** Paths served outside the `/api/v1` prefix (init-app.ts). */
@@ -74,38 +74,14 @@ const GUARD_DETAILS = [
 const blockedByGuard = (res: { status: number; body: { detail?: string } }) =>
   (res.status === 401 || res.status === 403) && GUARD_DETAILS.includes(res.body.detail ?? '');
 
-/**
- * The matrix calls every route as admin, POST /admin/reset included, which drops and reseeds the
- * database: on PostgreSQL it gets a database of its own (migrated at boot, dropped afterwards) so the
- * suites sharing `DATABASE_URL` keep their data. SQLite in memory is already one database per app.
- */
-async function isolatedDatabase(): Promise<{ env: Record<string, string>; drop: () => Promise<void> }> {
-  if (process.env.TEST_DB !== 'postgres') return { env: {}, drop: async () => undefined };
-  const shared = new URL(process.env.DATABASE_URL!);
-  const name = `${shared.pathname.slice(1)}_rbac_${randomUUID().slice(0, 8)}`;
-  const admin = async (sql: string) => {
-    const connection = await new DataSource({ type: 'postgres', url: shared.toString() }).initialize();
-    try {
-      await connection.query(sql);
-    } finally {
-      await connection.destroy();
-    }
-  };
-  await admin(`CREATE DATABASE "${name}"`);
-  const own = new URL(shared);
-  own.pathname = `/${name}`;
-  return {
-    env: { DATABASE_URL: own.toString(), DB_MIGRATE_ON_BOOT: 'true' },
-    drop: () => admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`),
-  };
-}
-
+// The matrix calls every route as admin, POST /admin/reset included, which drops and reseeds the
+// database: on PostgreSQL it runs on a database of its own so the suites sharing DATABASE_URL keep their data.
 describe('RBAC matrix over the app route table', () => {
   let t: TestApp;
   let routes: Route[];
-  let database: Awaited<ReturnType<typeof isolatedDatabase>>;
+  let database: IsolatedDatabase;
   beforeAll(async () => {
-    database = await isolatedDatabase();
+    database = await isolatedDatabase('rbac');
     t = await withEnv(database.env, () => createTestApp());
     routes = routeTable(t);
   });

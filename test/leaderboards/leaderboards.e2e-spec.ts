@@ -3,18 +3,25 @@ import { LeaderboardsRepository } from '@fittrack/leaderboards';
 import { SchedulerTicks } from '@fittrack/scheduler';
 import { UsersRepository } from '@fittrack/users';
 import { asAdmin } from '../support/api-client';
-import { createTestApp, type TestApp } from '../support/test-app';
+import { type IsolatedDatabase, isolatedDatabase } from '../support/isolated-database';
+import { createTestApp, type TestApp, withEnv } from '../support/test-app';
 import { createMember, earn, type Member, spend } from './members';
 
 /** Checkpoint 4 (plan): tiers and boards, through the HTTP API, on points posted through the ledger. */
 describe('tiers and leaderboards', () => {
   let t: TestApp;
+  // Whole boards are asserted: on PostgreSQL other files' users (seeded ones among them) would join them.
+  let database: IsolatedDatabase;
 
   beforeAll(async () => {
+    database = await isolatedDatabase('boards');
     // Friday 16 January 2026, 15:00 in New York.
-    t = await createTestApp({ now: '2026-01-16T20:00:00Z' });
+    t = await withEnv(database.env, () => createTestApp({ now: '2026-01-16T20:00:00Z' }));
   });
-  afterAll(() => t.close());
+  afterAll(async () => {
+    await t?.close();
+    await database?.drop();
+  });
 
   const board = async (member: Member, period: string, query: Record<string, string | number> = {}) =>
     (await member.client.get(`/leaderboards/${period}`).query(query).expect(200)).body;
