@@ -11,8 +11,8 @@
  */
 const { execFileSync } = require('node:child_process');
 const { randomUUID } = require('node:crypto');
-const { mkdirSync, rmSync } = require('node:fs');
 const { join } = require('node:path');
+const { benchDatabaseEnv } = require('../support/databases');
 
 const ROOT = join(__dirname, '../..');
 const USERS = Number(process.env.BENCH_LB_USERS ?? 2000);
@@ -21,31 +21,6 @@ const DAYS = 7;
 const DBS = (process.env.BENCH_DBS ?? 'sqlite,postgres').split(',').map((s) => s.trim());
 const NOW = new Date('2026-11-22T17:00:00Z');
 const QUIET = { NODE_ENV: 'development', LOG_LEVEL: 'warn', SEED_ON_EMPTY: 'false', REDIS_URL: '' };
-
-async function databaseEnv(db) {
-  if (db === 'sqlite') {
-    const dir = join(ROOT, 'data/bench');
-    rmSync(join(dir, 'lb-ingest.sqlite'), { force: true });
-    mkdirSync(dir, { recursive: true });
-    return { DB_TYPE: 'sqlite', SQLITE_PATH: join(dir, 'lb-ingest.sqlite'), DB_MIGRATE_ON_BOOT: 'false' };
-  }
-  const { Client } = require('pg');
-  const server = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
-  const admin = new Client({
-    connectionString: Object.assign(new URL(server), { pathname: '/postgres' }).href,
-  });
-  await admin.connect();
-  const { rowCount } = await admin.query(
-    "SELECT 1 FROM pg_database WHERE datname = 'fittrack_bench_lb_ingest'",
-  );
-  if (!rowCount) await admin.query('CREATE DATABASE fittrack_bench_lb_ingest');
-  await admin.end();
-  return {
-    DB_TYPE: 'postgres',
-    DATABASE_URL: Object.assign(new URL(server), { pathname: '/fittrack_bench_lb_ingest' }).href,
-    DB_MIGRATE_ON_BOOT: 'false',
-  };
-}
 
 /** User `u`'s records of day `d` (0 = six days ago): steps, active minutes and one workout. */
 function dayOf(userId, u, d) {
@@ -167,7 +142,7 @@ async function child() {
 async function main() {
   const results = [];
   for (const db of DBS) {
-    const env = await databaseEnv(db);
+    const env = await benchDatabaseEnv(db, 'lb-ingest');
     const out = execFileSync(process.execPath, [__filename, '--child'], {
       cwd: ROOT,
       env: { ...process.env, ...QUIET, ...env },
