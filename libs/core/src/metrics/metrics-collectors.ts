@@ -1,6 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
+import type { AfterQueryEvent, DataSource } from 'typeorm';
 import { QueuePort } from '../queue/queue.port';
 import { Metrics } from './metrics';
 
@@ -18,7 +18,7 @@ interface OraclePool {
   stats?: () => { currentQueueLength?: number } | null;
 }
 
-/** Reads queue depth and database pool usage into their gauges right before each scrape. */
+/** Reads queue depth and database pool usage into their gauges right before each scrape; times queries. */
 @Injectable()
 export class MetricsCollectors implements OnModuleInit {
   constructor(
@@ -34,6 +34,14 @@ export class MetricsCollectors implements OnModuleInit {
       }
     });
     this.metrics.onCollect(() => this.collectPool());
+    // TypeORM times each query itself and hands the figure to subscribers: no wrapper around the driver.
+    this.dataSource.subscribers.push({
+      afterQuery: ({ success, executionTime }: AfterQueryEvent) => {
+        if (executionTime !== undefined) {
+          this.metrics.dbQueryDuration.observe({ outcome: success ? 'ok' : 'error' }, executionTime / 1000);
+        }
+      },
+    });
   }
 
   private collectPool(): void {

@@ -63,6 +63,23 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  /** Every query TypeORM runs, as its driver timed it (an afterQuery subscriber, see MetricsCollectors). */
+  readonly dbQueryDuration = new Histogram({
+    name: 'db_query_duration_seconds',
+    help: 'Database query duration in seconds, by outcome (ok, error)',
+    labelNames: ['outcome'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5],
+    registers: [this.registry],
+  });
+
+  // ---- Caches
+  readonly leaderboardCache = new Counter({
+    name: 'leaderboard_cache_requests_total',
+    help: 'Leaderboard cache lookups (a page or a position), by outcome (hit, miss)',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
   // ---- Business counters (names as the API contract's Health and ops section gives them)
   readonly registrations = new Counter({
     name: 'user_registrations_total',
