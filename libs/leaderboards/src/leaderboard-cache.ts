@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { CACHE_MANAGER } from '@nestjs/cache-manager';
 import type { Cache } from 'cache-manager';
-import { type AppConfig, InjectConfig } from '@fittrack/core';
+import { type AppConfig, InjectConfig, Metrics } from '@fittrack/core';
 import type { Board } from './leaderboards.repository';
 
 /** A board's generation outlives every entry made under it, so an entry never outlives its generation. */
@@ -22,6 +22,7 @@ export class LeaderboardCache {
   constructor(
     @Inject(CACHE_MANAGER) private readonly cache: Cache,
     @InjectConfig() config: AppConfig,
+    private readonly metrics: Metrics,
   ) {
     this.ttlMs = config.leaderboards.cacheTtlSeconds * 1000;
   }
@@ -37,6 +38,7 @@ export class LeaderboardCache {
     }
     const key = `leaderboard:${board.tierCode}:${board.periodKey}:${generation}:${part}`;
     const cached = await this.cache.get<{ value: T }>(key);
+    this.metrics.leaderboardCache.inc({ outcome: cached ? 'hit' : 'miss' });
     if (cached) return cached.value;
     const value = await load();
     await this.cache.set(key, { value }, this.ttlMs);
