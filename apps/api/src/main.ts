@@ -1,16 +1,18 @@
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { logLevelsUpTo, parseConfig } from '@fittrack/core';
+import { closeSentry, initSentry, logLevelsUpTo, parseConfig } from '@fittrack/core';
 import { AppModule } from './app.module';
 import { initApp } from './init-app';
 
 async function bootstrap(): Promise<void> {
   // Parsed here as well, so bad settings fail before anything starts and LOG_LEVEL covers boot logs.
-  const { logLevel } = parseConfig(process.env);
+  const settings = parseConfig(process.env);
+  // Errors to Sentry when SENTRY_DSN is set (before Nest boots, so boot failures are reported too).
+  initSentry(settings, 'api');
   // Boot logs wait for the JSON logger initApp installs (nestjs-pino), then go out through it.
   const app = await NestFactory.create<NestExpressApplication>(AppModule, {
-    logger: logLevelsUpTo(logLevel),
+    logger: logLevelsUpTo(settings.logLevel),
     bufferLogs: true,
   });
   const config = await initApp(app);
@@ -25,7 +27,10 @@ async function bootstrap(): Promise<void> {
 // Graceful stop: Nest's shutdown hooks stop accepting, let in-flight work finish and close the pools; if
 // that hangs, exit anyway before the orchestrator's 30 s grace period ends in a SIGKILL.
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-  process.once(signal, () => setTimeout(() => process.exit(1), 25_000).unref());
+  process.once(signal, () => {
+    setTimeout(() => process.exit(1), 25_000).unref();
+    void closeSentry();
+  });
 }
 
 bootstrap().catch((error: unknown) => {

@@ -1,6 +1,13 @@
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { type AppConfig, appConfig, logLevelsUpTo, parseConfig } from '@fittrack/core';
+import {
+  type AppConfig,
+  appConfig,
+  closeSentry,
+  initSentry,
+  logLevelsUpTo,
+  parseConfig,
+} from '@fittrack/core';
 import { Logger as PinoLogger } from 'nestjs-pino';
 import { WorkerModule } from './worker.module';
 
@@ -10,10 +17,14 @@ import { WorkerModule } from './worker.module';
  */
 async function bootstrap(): Promise<void> {
   // Validate first: without Redis there is nothing to consume (the API runs jobs in-process).
-  const { redisUrl, logLevel } = parseConfig(process.env);
-  if (!redisUrl) throw new Error('REDIS_URL is required: without Redis the API runs every job in-process');
+  const settings = parseConfig(process.env);
+  if (!settings.redisUrl) {
+    throw new Error('REDIS_URL is required: without Redis the API runs every job in-process');
+  }
+  // Failed job attempts to Sentry when SENTRY_DSN is set.
+  initSentry(settings, 'worker');
   const app = await NestFactory.createApplicationContext(WorkerModule, {
-    logger: logLevelsUpTo(logLevel),
+    logger: logLevelsUpTo(settings.logLevel),
     bufferLogs: true,
   });
   app.useLogger(app.get(PinoLogger));
@@ -25,7 +36,10 @@ async function bootstrap(): Promise<void> {
 // Graceful stop: Nest's shutdown hooks stop accepting, let in-flight work finish and close the pools; if
 // that hangs, exit anyway before the orchestrator's 60 s grace period ends in a SIGKILL.
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-  process.once(signal, () => setTimeout(() => process.exit(1), 55_000).unref());
+  process.once(signal, () => {
+    setTimeout(() => process.exit(1), 55_000).unref();
+    void closeSentry();
+  });
 }
 
 bootstrap().catch((error: unknown) => {

@@ -34,4 +34,5 @@ export * from './logging/logging';
 export * from './logging/request-context';
 export * from './metrics/metrics';
 export * from './metrics/http-metrics.middleware';
+export * from './sentry/sentry';
 export * from './core.module';

@@ -244,6 +244,14 @@ export function parseConfig(env: Env) {
       /** Older keys still needed to read values written before a rotation: `id:base64key,…`. */
       previousKeys: read.string('ENCRYPTION_PREVIOUS_KEYS', ''),
     },
+    /**
+     * Errors to Sentry (libs/core/src/sentry): unset SENTRY_DSN = off, the SDK never loaded. Events carry
+     * the environment (NODE_ENV) and the release: GIT_SHA when the build sets it, else the package version.
+     */
+    sentry: {
+      dsn: read.url('SENTRY_DSN', ['https:', 'http:']),
+      gitSha: read.string('GIT_SHA'),
+    },
     leaderboards: {
       /** How long a board may be served from the cache; every change to it invalidates it at once anyway. */
       cacheTtlSeconds: read.int('LEADERBOARD_CACHE_TTL_S', 300, 1, 300),
@@ -252,6 +260,9 @@ export function parseConfig(env: Env) {
 
   if (config.encryption.key !== undefined && Buffer.from(config.encryption.key, 'base64').length !== 32) {
     read.problems.push('ENCRYPTION_KEY must be 32 bytes, base64-encoded');
+  }
+  if (config.sentry.gitSha !== undefined && !/^[0-9a-f]{7,40}$/i.test(config.sentry.gitSha)) {
+    read.problems.push('GIT_SHA must be a commit hash (7 to 40 hex digits)');
   }
   if (production) {
     if (config.admin.password === DEFAULT_ADMIN_PASSWORD) {

@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logge
 import { ThrottlerException } from '@nestjs/throttler';
 import type { Request, Response } from 'express';
 import { DomainError, ErrorKind, FieldError } from '../errors/domain-errors';
+import { reportError } from '../sentry/sentry';
 
 const STATUS_BY_KIND: Record<ErrorKind, number> = {
   bad_request: HttpStatus.BAD_REQUEST,
@@ -84,6 +85,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
         `${request.method} ${request.originalUrl} failed [${request.id}]`,
         exception instanceof Error ? exception.stack : String(exception),
       );
+      reportError(exception, { request_id: request.id });
     }
     if (retryAfterSeconds !== undefined) response.setHeader('Retry-After', String(retryAfterSeconds));
     sendProblem(request, response, status, detail, errors);

@@ -7,6 +7,7 @@ import { QUEUE_PROCESSING } from './queue.tokens';
 import { Inject } from '@nestjs/common';
 import { Metrics } from '../metrics/metrics';
 import { runInLogContext, takeRequestId } from '../logging/request-context';
+import { reportError } from '../sentry/sentry';
 
 /**
  * Finds every @JobHandler at startup and fails if a job name has none or two. Starts consuming when this
@@ -46,13 +47,22 @@ export class JobRegistry implements OnApplicationBootstrap, OnApplicationShutdow
 
   /**
    * Every attempt logs with the job's name and the id of the request that enqueued it, and is counted and
-   * timed; the handler sees its data without that id.
+   * timed; a failed one goes to Sentry (when on). The handler sees its data without that id.
    */
   private instrument(job: JobName, handler: JobHandlerFn): JobHandlerFn {
     return (raw, attempt) => {
       const { requestId, data } = takeRequestId(raw);
       return runInLogContext({ request_id: requestId, job }, () =>
-        this.metrics.timeJob(job, () => handler(data, attempt)),
+        this.metrics.timeJob(job, () =>
+          handler(data, attempt).catch((error: unknown) => {
+            reportError(error, {
+              job,
+              attempt: String(attempt),
+              ...(requestId ? { request_id: requestId } : {}),
+            });
+            throw error;
+          }),
+        ),
       );
     };
   }
