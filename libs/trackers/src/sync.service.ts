@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { addDays, type AppConfig, Clock, InjectConfig, JobHandler, JobName } from '@fittrack/core';
+import { addDays, type AppConfig, Clock, InjectConfig, JobHandler, JobName, Metrics } from '@fittrack/core';
 import { ConnectionsRepository } from './connections.repository';
-import { ConnectionsService, type DeauthJob, type SyncJob } from './connections.service';
+import { ConnectionsService, type DeauthJob, SYNC_ATTEMPTS, type SyncJob } from './connections.service';
 import { IngestionService } from './ingestion.service';
 import { normaliseActivity, normaliseDaily } from './terra/terra-normaliser';
 import { TerraClient } from './terra/terra.client';
@@ -43,6 +43,7 @@ export class SyncService {
     private readonly ingestion: IngestionService,
     private readonly clock: Clock,
     @InjectConfig() private readonly config: AppConfig,
+    private readonly metrics: Metrics,
   ) {}
 
   /**
@@ -99,8 +100,9 @@ export class SyncService {
       this.timings.dbMs += performance.now() - started;
       this.timings.jobs += 1;
       this.timings.records += records.length;
+      this.metrics.syncs.inc({ provider: connection.provider, outcome: 'succeeded' });
     } catch (error) {
-      await this.failed(connection.id, job, attempt, error);
+      await this.failed(connection.id, connection.provider, job, attempt, error);
     }
   }
 
@@ -109,17 +111,30 @@ export class SyncService {
     await this.connectionsService.deauthenticate(job);
   }
 
-  private async failed(connectionId: string, job: SyncJob, attempt: number, error: unknown): Promise<void> {
+  /**
+   * A failed attempt, counted once its state is stored: `failed` when it ends here (refused user,
+   * permanent error, last attempt), `retried` when a deferred job or the queue's backoff tries again.
+   */
+  private async failed(
+    connectionId: string,
+    provider: string,
+    job: SyncJob,
+    attempt: number,
+    error: unknown,
+  ): Promise<void> {
+    const count = (outcome: 'failed' | 'retried') => this.metrics.syncs.inc({ provider, outcome });
     const message = error instanceof Error ? error.message.slice(0, 500) : 'Sync failed';
     if (error instanceof TerraCallError && error.userRefused) {
       this.logger.warn(`Sync of connection ${connectionId}: Terra refused the user (${message})`);
       await this.connectionsService.markRefused(connectionId, 'Terra refused access: reconnect the tracker');
+      count('failed');
       return;
     }
     await this.connections.setStatus(connectionId, { syncStatus: 'error', lastError: message });
     if (error instanceof TerraCallError && !error.retryable) {
       // 400 and other permanent answers: retrying the same request cannot help; the next tick tries again.
       this.logger.warn(`Sync of connection ${connectionId} failed permanently: ${message}`);
+      count('failed');
       return;
     }
     if (
@@ -137,9 +152,11 @@ export class SyncService {
           deferrals,
         },
       );
+      count('retried');
       return;
     }
     this.logger.warn(`Sync of connection ${connectionId} attempt ${attempt} failed: ${message}`);
+    count(attempt < SYNC_ATTEMPTS ? 'retried' : 'failed');
     throw error;
   }
 }

@@ -7,6 +7,7 @@ import {
   InjectConfig,
   JobHandler,
   JobName,
+  Metrics,
   QueuePort,
   sha256Hex,
   UnauthorizedError,
@@ -67,9 +68,23 @@ export class WebhooksService {
     private readonly queue: QueuePort,
     private readonly clock: Clock,
     @InjectConfig() private readonly config: AppConfig,
+    private readonly metrics: Metrics,
   ) {}
 
+  /** One delivery, counted in `webhooks_total`: `refused` (401, 400) or `received` once stored and queued. */
   async receive(rawBody: unknown, headers: WebhookHeaders): Promise<void> {
+    try {
+      await this.accept(rawBody, headers);
+    } catch (error) {
+      if (error instanceof UnauthorizedError || error instanceof BadRequestError) {
+        this.metrics.webhooks.inc({ provider: 'terra', outcome: 'refused' });
+      }
+      throw error;
+    }
+    this.metrics.webhooks.inc({ provider: 'terra', outcome: 'received' });
+  }
+
+  private async accept(rawBody: unknown, headers: WebhookHeaders): Promise<void> {
     if (!Buffer.isBuffer(rawBody)) throw new UnauthorizedError('Invalid webhook signature');
     // Terra sends X-Terra-Signature and the older terra-signature; either will do.
     const signature = header(headers, 'terra-signature') ?? header(headers, 'x-terra-signature');
