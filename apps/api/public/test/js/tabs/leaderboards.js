@@ -78,10 +78,13 @@ function render(container, ctx) {
   );
   let page = 1;
   let meta = null;
+  let latest = 0; // the newest load: an older answer arriving later must not replace its board
 
   async function load() {
     const query = { tier: tier.value, page, per_page: perPage.value };
+    const request = ++latest;
     const result = await ctx.call('GET', `/api/v1/leaderboards/${period.value}`, { query });
+    if (request !== latest) return;
     if (!isOk(result)) {
       setMessage(message, `Could not load leaderboard: ${errorMessage(result)}`, 'error');
       summary.textContent = '';
@@ -192,11 +195,15 @@ function render(container, ctx) {
     clearInterval(refreshTimer);
     refreshTimer = autoRefresh.checked ? setInterval(() => load(), REFRESH_MS) : null;
   });
-  // Past the reset the board starts over: fetch the new period's reset time.
+  // Past the reset the board starts over: fetch the new period's reset time, once per reset (a browser
+  // clock ahead of the server's would otherwise refetch every second into the rate limit).
+  let reloadedFor = null;
   setInterval(() => {
     const at = resets[period.value];
-    if (at && new Date(at).getTime() <= Date.now()) loadResets().then(load);
-    else tickCountdown();
+    if (at && new Date(at).getTime() <= Date.now() && reloadedFor !== at) {
+      reloadedFor = at;
+      loadResets().then(load);
+    } else tickCountdown();
   }, 1000);
   period.addEventListener('change', restart);
   tier.addEventListener('change', restart);
