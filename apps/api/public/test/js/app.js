@@ -1,5 +1,6 @@
 // Test page entry: builds the tab bar from the registry, routes by URL hash
-// (#api-tester, #auth, ...) and hands each tab a shared context.
+// (#api-tester, #auth, ...; `#drawings?fulfillment=…` opens a tab with parameters the tab reads from
+// location.hash, as the winner email's claim link does) and hands each tab a shared context.
 import { TABS } from './tabs/index.js';
 import { api, getTokens, setTokens, clearTokens, onTokensChange } from './api.js';
 import { createResponsePanel } from './response-panel.js';
@@ -64,7 +65,8 @@ for (const tab of TABS) {
   panels.set(tab.id, section);
 }
 
-function activate(id, { focus = false } = {}) {
+function activate(route, { focus = false } = {}) {
+  const id = route.split('?')[0];
   const tab = TABS.find((t) => t.id === id) ?? TABS[0];
   for (const [tabId, button] of buttons) {
     const selected = tabId === tab.id;
@@ -77,7 +79,8 @@ function activate(id, { focus = false } = {}) {
     rendered.add(tab.id);
     tab.render(panels.get(tab.id), ctx);
   }
-  if (location.hash !== `#${tab.id}`) history.replaceState(null, '', `#${tab.id}`);
+  // The tab's parameters stay in the hash for the tab to read.
+  if (location.hash.split('?')[0] !== `#${tab.id}`) history.replaceState(null, '', `#${tab.id}`);
   if (focus) buttons.get(tab.id).focus();
 }
 
@@ -101,6 +104,10 @@ function updateAuthBadge(tokens) {
     ? `${tokens.email ?? 'unknown'} (${tokens.role ?? '?'})`
     : 'Not logged in';
   authBadge.classList.toggle('badge-ok', Boolean(tokens?.access_token));
+  // Admin-only tabs (`adminOnly: true` in the tab module) show for admins only.
+  for (const tab of TABS.filter((t) => t.adminOnly)) {
+    buttons.get(tab.id).hidden = tokens?.role !== 'admin';
+  }
 }
 onTokensChange(updateAuthBadge);
 updateAuthBadge(getTokens());
