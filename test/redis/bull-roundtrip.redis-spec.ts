@@ -66,12 +66,13 @@ describe('Bull on Redis: the API enqueues, the worker process consumes', () => {
 
   const statusOf = async (id: string) => (await api.app.get(EmailOutboxRepository).getOrFail(id)).status;
 
-  it('uses the Bull queue, and readiness checks Redis', async () => {
+  it('uses the Bull queue, and readiness checks Redis and that a worker consumes (none yet)', async () => {
     expect(api.app.get(QueuePort).kind).toBe('bull');
-    const res = await api.http().get('/health/ready').expect(200);
+    const res = await api.http().get('/health/ready').expect(503);
     expect(res.body.checks).toMatchObject({
       database: { status: 'up' },
       redis: { status: 'up', latency_ms: expect.any(Number) },
+      workers: { status: 'down', error: 'no worker consuming' },
     });
   });
 
@@ -103,6 +104,9 @@ describe('Bull on Redis: the API enqueues, the worker process consumes', () => {
     const email = await api.app.get(EmailOutboxRepository).getOrFail(outboxId);
     expect(email.attempts).toBe(1);
     expect(email.sentAt).toBeInstanceOf(Date);
+    // The worker's heartbeat makes the API ready.
+    const ready = await api.http().get('/health/ready').expect(200);
+    expect(ready.body.checks.workers).toMatchObject({ status: 'up', consuming: 1 });
   }, 20_000);
 
   it('a duplicate job id is not queued twice', async () => {

@@ -10,6 +10,9 @@ import { ApiEndpoint } from '../http/api-docs';
 import { Public } from '../http/public.decorator';
 import { ReadinessCheck } from './readiness-check.decorator';
 
+/** A check's dependency answered, with a failure it names itself (e.g. `no worker consuming`). */
+class CheckFailed extends Error {}
+
 interface Check {
   status: 'up' | 'down';
   [detail: string]: string | number;
@@ -62,7 +65,8 @@ export class HealthController implements OnModuleInit {
   @Get('ready')
   @HttpCode(200)
   @ApiEndpoint('Readiness probe: every configured dependency answers', {
-    description: '200 when every configured dependency answers, 503 otherwise, with one entry per check.',
+    description:
+      '200 when every configured dependency answers, 503 otherwise, with one entry per check. With Redis: `redis`, and `workers` (a worker process consumes the queues).',
   })
   @ApiOkResponse({
     example: {
@@ -70,12 +74,20 @@ export class HealthController implements OnModuleInit {
       checks: {
         database: { status: 'up', type: 'sqlite', version: 'SQLite 3.53.2', latency_ms: 1 },
         deny_list: { status: 'up', source: 'database', latency_ms: 1 },
+        redis: { status: 'up', latency_ms: 1 },
+        workers: { status: 'up', consuming: 2, latency_ms: 1 },
       },
     },
   })
   @ApiServiceUnavailableResponse({
     description: 'A dependency is down; `checks` says which',
-    example: { status: 'unavailable', checks: { database: { status: 'down', error: 'unreachable' } } },
+    example: {
+      status: 'unavailable',
+      checks: {
+        database: { status: 'up', latency_ms: 1 },
+        workers: { status: 'down', error: 'no worker consuming' },
+      },
+    },
   })
   async getReadiness(@Res({ passthrough: true }) response: Response) {
     const indicators = [
@@ -90,6 +102,13 @@ export class HealthController implements OnModuleInit {
               this.indicator('redis', async () => {
                 await this.queue.ping();
                 return {};
+              }),
+            // Jobs queued on Redis wait until a worker consumes them: ready only while one does.
+            () =>
+              this.indicator('workers', async () => {
+                const consuming = await this.queue.consumers();
+                if (!consuming) throw new CheckFailed('no worker consuming');
+                return { consuming };
               }),
           ]
         : []),
@@ -114,7 +133,7 @@ export class HealthController implements OnModuleInit {
   }
 
   /** One named check: up with its details and latency, or down with a category of failure. */
-  private async indicator(name: string, probe: () => Promise<Record<string, string>>) {
+  private async indicator(name: string, probe: () => Promise<Record<string, string | number>>) {
     const check = this.indicators.check(name);
     const started = performance.now();
     try {
@@ -123,6 +142,7 @@ export class HealthController implements OnModuleInit {
     } catch (error) {
       // The message names the failure (timeout, refused) without credentials or SQL. Driver errors may
       // come from another realm (Jest's sandbox), so no `instanceof Error`.
+      if (error instanceof CheckFailed) return check.down({ error: error.message });
       const message = String((error as { message?: unknown } | null)?.message ?? '');
       const reason = /timeout|ECONNREFUSED|terminat|connect/i.test(message) ? 'unreachable' : 'error';
       return check.down({ error: reason });

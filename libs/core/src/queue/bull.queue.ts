@@ -1,14 +1,29 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { Logger } from '@nestjs/common';
 import Bull, { Queue } from 'bull';
 import { DEFAULT_JOB_OPTIONS, JobHandlerFn, JobName, JobOptions, QUEUE_OF_JOB, QueueName } from './jobs';
-import { QueueDepth, QueuePort } from './queue.port';
+import { HEARTBEAT_INTERVAL_MS, HEARTBEAT_TTL_MS, QueueDepth, QueuePort } from './queue.port';
 import { withRequestId } from '../logging/request-context';
+
+/**
+ * Heartbeats in one sorted set: member = consumer id, score = when its beat expires, both on Redis's own
+ * clock (TIME), so hosts' clocks never disagree. A beat also prunes expired members.
+ */
+const BEAT = `
+local t = redis.call('TIME')
+local now = t[1] * 1000 + math.floor(t[2] / 1000)
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+if ARGV[1] ~= '' then redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[1]) end
+return redis.call('ZCOUNT', KEYS[1], now, '+inf')`;
 
 /** Services mode: Bull queues on Redis; `apps/worker` consumes them. */
 export class BullQueue extends QueuePort {
   readonly kind = 'bull' as const;
   private readonly logger = new Logger('BullQueue');
   private readonly queues = new Map<QueueName, Queue>();
+  /** Set while this process consumes: its heartbeat's id and timer. */
+  private heartbeat: { id: string; timer: NodeJS.Timeout } | null = null;
 
   constructor(
     private readonly redisUrl: string,
@@ -30,6 +45,11 @@ export class BullQueue extends QueuePort {
   }
 
   async startProcessing(handlers: Map<JobName, JobHandlerFn>): Promise<void> {
+    const id = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+    const beat = () =>
+      this.beat(id).catch((error: unknown) => this.logger.warn(`Heartbeat not written: ${String(error)}`));
+    this.heartbeat = { id, timer: setInterval(beat, HEARTBEAT_INTERVAL_MS).unref() };
+    await beat();
     for (const [job, handler] of handlers) {
       void this.queue(QUEUE_OF_JOB[job]).process(job, 4, async (bullJob) => {
         try {
@@ -53,6 +73,16 @@ export class BullQueue extends QueuePort {
   /** ioredis queues commands while reconnecting, so a down Redis would hang the ping: bound it. */
   async ping(timeoutMs = 3000): Promise<void> {
     await this.bounded(this.queue(QueueName.Email).client.ping(), timeoutMs);
+  }
+
+  async consumers(timeoutMs = 3000): Promise<number> {
+    return this.bounded(this.beat(''), timeoutMs);
+  }
+
+  /** Writes this consumer's beat (an empty id only prunes); answers how many consumers are alive. */
+  private async beat(id: string): Promise<number> {
+    const client = this.queue(QueueName.Email).client;
+    return Number(await client.eval(BEAT, 1, `${this.prefix}:consumers`, id, HEARTBEAT_TTL_MS));
   }
 
   async depth(timeoutMs = 1000): Promise<QueueDepth[]> {
@@ -86,6 +116,15 @@ export class BullQueue extends QueuePort {
   }
 
   async close(): Promise<void> {
+    if (this.heartbeat) {
+      // Gone at once for readiness, rather than when the beat expires.
+      clearInterval(this.heartbeat.timer);
+      const { id } = this.heartbeat;
+      this.heartbeat = null;
+      await this.bounded(this.queue(QueueName.Email).client.zrem(`${this.prefix}:consumers`, id), 1000).catch(
+        () => undefined,
+      );
+    }
     await Promise.all([...this.queues.values()].map((queue) => queue.close()));
     this.queues.clear();
   }

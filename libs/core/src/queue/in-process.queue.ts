@@ -35,6 +35,10 @@ export class InProcessQueue extends QueuePort {
 
   async ping(): Promise<void> {}
 
+  async consumers(): Promise<null> {
+    return null;
+  }
+
   /** One in-process queue: timers not yet fired wait, handlers running are active. */
   async depth(): Promise<QueueDepth[]> {
     return [

@@ -1,5 +1,9 @@
 import { JobHandlerFn, JobName, JobOptions } from './jobs';
 
+/** A consuming process beats this often; a beat counts for HEARTBEAT_TTL_MS (three missed beats: gone). */
+export const HEARTBEAT_INTERVAL_MS = 5_000;
+export const HEARTBEAT_TTL_MS = 15_000;
+
 /** Where domain code sends background work: Bull on Redis, or in-process in embedded mode. */
 export abstract class QueuePort {
   abstract readonly kind: 'bull' | 'in-process';
@@ -12,6 +16,11 @@ export abstract class QueuePort {
   abstract depth(): Promise<QueueDepth[]>;
   /** Throws when the backing store is unreachable. */
   abstract ping(): Promise<void>;
+  /**
+   * How many processes consume this queue right now (readiness): counted from their heartbeats in Redis;
+   * null where the asking process runs the jobs itself (in-process).
+   */
+  abstract consumers(): Promise<number | null>;
   abstract close(): Promise<void>;
 }
 
