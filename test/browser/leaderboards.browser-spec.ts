@@ -158,13 +158,14 @@ describe('the Leaderboards tab in Chromium', () => {
 
   it('counts down to the selected period’s next reset', async () => {
     // Time stands still from here on; it moves when the test says.
-    const pageNow = await page.evaluate(() => Date.now());
-    await page.clock.pauseAt(pageNow + 1000);
+    // (a few seconds ahead of the page's time: it flows until the pause, however slow the machine)
+    const pausedAt = (await page.evaluate(() => Date.now())) + 5_000;
+    await page.clock.pauseAt(pausedAt);
     await page.clock.runFor(1000);
     const countdown = page.getByTestId('lb-countdown');
     // The weekly board resets on Monday 19 January at 00:00 in New York.
     const left = seconds((await countdown.textContent()) ?? '');
-    const expected = (Date.parse('2026-01-19T05:00:00Z') - (pageNow + 2000)) / 1000;
+    const expected = (Date.parse('2026-01-19T05:00:00Z') - (pausedAt + 1000)) / 1000;
     expect(Math.abs(left - expected)).toBeLessThanOrEqual(1);
     await page.clock.runFor(60_000);
     expect(seconds((await countdown.textContent()) ?? '')).toBe(left - 60);
@@ -217,10 +218,14 @@ describe('the Leaderboards tab in Chromium', () => {
       await route.continue();
     });
     try {
+      const dailyAnswered = page.waitForResponse((response) =>
+        response.url().includes('/leaderboards/daily'),
+      );
       await page.getByTestId('lb-period').selectOption('daily');
       await page.getByTestId('lb-period').selectOption('monthly');
       await summary('monthly · F-40-49-ADV · 13 users');
-      await new Promise((resolve) => setTimeout(resolve, 1_500)); // the daily answer has come by now
+      await dailyAnswered;
+      await new Promise((resolve) => setTimeout(resolve, 300)); // time to (not) show it
       expect(await page.getByTestId('lb-summary').textContent()).toBe('monthly · F-40-49-ADV · 13 users');
     } finally {
       await page.unroute('**/api/v1/leaderboards/daily?**');
