@@ -433,12 +433,17 @@ describe('the Drawings and Admin tabs in Chromium', () => {
     expect(link.startsWith(`${baseUrl}/test/#drawings?fulfillment=`)).toBe(true);
     const fulfillmentId = link.split('=')[1];
 
-    await logIn(winner, 'auth');
+    // The link opened while logged out: the tab keeps it and opens the prize once the winner logs in.
+    await byTestId('tab-auth').click();
+    await byTestId('logout-button').click();
+    await byTestId('auth-badge').filter({ hasText: 'Not logged in' }).waitFor();
     await page.goto(link);
+    await byTestId('drawings-message').filter({ hasText: 'to claim your prize' }).waitFor();
+    expect(page.url()).toBe(`${baseUrl}/test/#drawings`);
+    await logIn(winner, 'drawings');
     const claim = byTestId('fulfillment-claim');
     await claim.getByTestId('fulfillment-prize').filter({ hasText: 'Fitness Watch ($250)' }).waitFor();
     expect(await claim.getByTestId('fulfillment-status').textContent()).toBe('winner notified');
-    expect(page.url()).toBe(`${baseUrl}/test/#drawings`);
     await claim.getByTestId('address-name').fill('Alex Rivera');
     await claim.getByTestId('address-line1').fill('123 Main St');
     await claim.getByTestId('address-city').fill('Springfield');

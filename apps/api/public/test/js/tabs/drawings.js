@@ -637,25 +637,35 @@ function render(container, ctx) {
     );
   }
 
-  // The claim link's fulfillment, once logged in; then the hash is left as a plain #drawings.
+  // The claim link's fulfillment: taken from the hash at once (switching tabs to log in rewrites the
+  // hash), opened as soon as someone is logged in.
+  let pendingClaim = null;
   async function openClaimFromLink() {
-    const params = new URLSearchParams(location.hash.split('?')[1] ?? '');
-    const id = params.get('fulfillment');
-    if (!id || !location.hash.startsWith('#drawings')) return;
+    const [tabId, query] = location.hash.slice(1).split('?');
+    const id = tabId === 'drawings' ? new URLSearchParams(query ?? '').get('fulfillment') : null;
+    if (id) {
+      pendingClaim = id;
+      history.replaceState(null, '', `${location.pathname}${location.search}#drawings`);
+    }
+    if (!pendingClaim) return;
     if (!ctx.tokens.get())
       return setMessage(
         message,
-        'Log in (Authentication tab) to claim your prize; this link opens it afterwards.',
+        'Log in (Authentication tab) to claim your prize: it opens here afterwards.',
         'info',
       );
-    history.replaceState(null, '', `${location.pathname}${location.search}#drawings`);
-    await openClaim(id);
+    const claimed = pendingClaim;
+    pendingClaim = null;
+    await openClaim(claimed);
     claim.scrollIntoView({ block: 'start' });
   }
 
   async function loadAll() {
     setMessage(message, '');
-    if (!ctx.tokens.get()) return setMessage(message, 'Log in first (Authentication tab).', 'info');
+    if (!ctx.tokens.get()) {
+      setMessage(message, 'Log in first (Authentication tab).', 'info');
+      return openClaimFromLink(); // keeps a claim link's prize for after the login
+    }
     await loadList();
     await Promise.all([loadTickets(), loadFulfillments()]);
     await openClaimFromLink();
