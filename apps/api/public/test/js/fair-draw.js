@@ -135,7 +135,8 @@ export async function verifyDrawing(published, csv) {
     check(
       'beacon',
       derived === beacon.randomness,
-      `SHA-256(signature) = ${derived}; randomness ${beacon.randomness}`,
+      `SHA-256(signature) = ${derived}; randomness ${beacon.randomness} (round ${beacon.round}; its BLS ` +
+        'signature against the pinned drand key: npm run cli -- verify-drawing)',
     );
   }
 
