@@ -290,6 +290,11 @@ describe('the Drawings and Admin tabs in Chromium', () => {
     await dave.client.post(`/drawings/${id}/tickets`).send({ quantity: 1 }).expect(201);
     await logIn(alice, 'drawings');
     expect(await byTestId('tab-admin').isHidden()).toBe(true);
+    // Arrow keys skip the hidden tab: right of the last visible one is the first.
+    await byTestId('tab-data-controls').focus();
+    await page.keyboard.press('ArrowRight');
+    await byTestId('panel-api-tester').waitFor({ state: 'visible' });
+    await byTestId('tab-drawings').click();
     await byTestId('drawings-filter-status').selectOption('open');
     await page.locator(`[data-testid="drawing-row"][data-id="${id}"]`).getByTestId('drawing-open').click();
     await byTestId('drawing-detail-name').filter({ hasText: name }).waitFor();

@@ -86,7 +86,7 @@ function activate(route, { focus = false } = {}) {
 
 // Arrow keys move between tabs (WAI-ARIA tabs pattern).
 tabList.addEventListener('keydown', (event) => {
-  const ids = TABS.map((t) => t.id);
+  const ids = TABS.filter((t) => !buttons.get(t.id).hidden).map((t) => t.id);
   const current = ids.indexOf(document.activeElement?.id?.replace(/^tab-/, ''));
   if (current < 0) return;
   const moves = { ArrowRight: 1, ArrowLeft: -1, Home: -current, End: ids.length - 1 - current };
