@@ -402,9 +402,15 @@ describe('tiers and leaderboards', () => {
       await earn(t, member.user, 10, '2026-01-16');
       expect((await board(member, 'monthly')).my_position.points).toBe(10);
       // A change the cache is not told about (written behind the service's back).
-      await t.app
-        .get(LeaderboardsRepository)
-        .addEarning(member.user.id, 'M-18-29-ADV', ['monthly:2026-01'], 5, t.clock.now());
+      await t.app.get(LeaderboardsRepository).addEarnings([
+        {
+          userId: member.user.id,
+          periodKey: 'monthly:2026-01',
+          tierCode: 'M-18-29-ADV',
+          points: 5,
+          reachedAt: t.clock.now(),
+        },
+      ]);
       expect((await board(member, 'monthly')).my_position.points).toBe(10);
       const now = Date.now();
       const clock = jest.spyOn(Date, 'now').mockReturnValue(now + 301_000); // the cache's own clock

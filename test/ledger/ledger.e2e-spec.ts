@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
 import { UnitOfWork } from '@fittrack/core';
 import {
   LedgerService,
@@ -6,7 +7,7 @@ import {
   PointsChangedHooks,
   type PostEntry,
 } from '@fittrack/points';
-import { type User, UsersRepository } from '@fittrack/users';
+import { Profile, type User, UsersRepository } from '@fittrack/users';
 import { asAdmin, type ApiClient, createUserWithToken } from '../support/api-client';
 import { createTestApp, type TestApp } from '../support/test-app';
 
@@ -96,14 +97,22 @@ describe('points ledger', () => {
   it('runs the points-changed hooks inside the transaction: a failing hook undoes the entry and the balance', async () => {
     const { user } = await createUserWithToken(t);
     const seen: unknown[] = [];
-    t.app.get(PointsChangedHooks).subscribe(async (event) => {
-      if (event.userId !== user.id) return;
-      seen.push(event);
-      if (event.delta === 13) throw new Error('rollup failed');
+    t.app.get(PointsChangedHooks).subscribe(async (events) => {
+      for (const event of events) {
+        if (event.userId !== user.id) continue;
+        seen.push(event);
+        if (event.delta === 13) throw new Error('rollup failed');
+      }
     });
     await ledger.post(earn(user, 40));
     expect(seen).toEqual([
-      expect.objectContaining({ userId: user.id, earnedOn: '2026-11-20', delta: 40, at: expect.any(Date) }),
+      expect.objectContaining({
+        userId: user.id,
+        tierCode: null,
+        earnedOn: '2026-11-20',
+        delta: 40,
+        at: expect.any(Date),
+      }),
     ]);
     await expect(ledger.post(earn(user, 13))).rejects.toThrow('rollup failed');
     expect(await ledgerOf(user)).toHaveLength(1);
@@ -111,6 +120,87 @@ describe('points ledger', () => {
     // Spending is not earning: no hook.
     await ledger.post({ ...earn(user, -10), type: 'spend', reference: null, earnedOn: undefined });
     expect(seen).toHaveLength(2);
+  });
+
+  describe('postMany', () => {
+    const posting = (user: User, amount: number, extra: Partial<PostEntry> = {}) => {
+      const { userId: _userId, ...rest } = earn(user, amount, extra);
+      return rest;
+    };
+
+    it('posts in order as single posts would: one sequence run, each entry deciding from the balance before it', async () => {
+      const { user } = await createUserWithToken(t);
+      await ledger.post(earn(user, 10));
+      const results = await ledger.postMany(user.id, [
+        posting(user, 30),
+        posting(user, -50, { type: 'adjust', clampToBalance: true }),
+        posting(user, 7, { earnedOn: '2026-11-19' }),
+      ]);
+      expect(results.map((r) => [r.entry?.sequence, r.entry?.amount, r.replayed])).toEqual([
+        [2, 30, false],
+        [3, -40, false],
+        [4, 7, false],
+      ]);
+      expect(results[1].entry!.description).toMatch(/limited to the balance left/);
+      const rows = await ledgerOf(user);
+      expect(rows.map((r) => [r.sequence, r.amount, r.balanceAfter])).toEqual([
+        [1, 10, 10],
+        [2, 30, 40],
+        [3, -40, 0],
+        [4, 7, 7],
+      ]);
+      expect(await users.get(user.id)).toMatchObject({ pointBalance: 7, totalPointsEarned: 7 });
+    });
+
+    it('replays keys posted before and repeated within the batch; a refused entry refuses the whole batch', async () => {
+      const { user } = await createUserWithToken(t);
+      const first = await ledger.post(earn(user, 20));
+      const repeated = posting(user, 5);
+      const results = await ledger.postMany(user.id, [
+        { ...posting(user, 99), idempotencyKey: first.entry!.idempotencyKey },
+        repeated,
+        { ...repeated, amount: 6 },
+      ]);
+      expect(results.map((r) => [r.entry?.amount, r.replayed])).toEqual([
+        [20, true],
+        [5, false],
+        [5, true],
+      ]);
+      await expect(
+        ledger.postMany(user.id, [
+          posting(user, 100),
+          posting(user, -200, { type: 'spend', reference: null, earnedOn: undefined }),
+        ]),
+      ).rejects.toMatchObject({ kind: 'conflict', message: 'Insufficient points' });
+      expect((await ledgerOf(user)).map((r) => r.amount)).toEqual([20, 5]);
+      expect(await balanceOf(user)).toBe(25);
+    });
+
+    it('publishes the points-changed hook once per day earned on, with the summed change and the tier', async () => {
+      const { user } = await createUserWithToken(t);
+      await t.app.get(DataSource).getRepository(Profile).update({ userId: user.id }, { tierCode: 'OPEN' });
+      const seen: unknown[][] = [];
+      t.app.get(PointsChangedHooks).subscribe(async (events) => {
+        if (events.some((event) => event.userId === user.id)) seen.push([...events]);
+      });
+      await ledger.postMany(user.id, [
+        posting(user, 30),
+        posting(user, 12, { earnedOn: '2026-11-19' }),
+        posting(user, -8, { type: 'adjust' }),
+        posting(user, 4, { type: 'refund', reference: null, earnedOn: undefined }),
+      ]);
+      const tierCode = 'OPEN';
+      expect(seen).toEqual([
+        [
+          expect.objectContaining({ userId: user.id, tierCode, earnedOn: '2026-11-20', delta: 22 }),
+          expect.objectContaining({ userId: user.id, tierCode, earnedOn: '2026-11-19', delta: 12 }),
+        ],
+      ]);
+      // A deleted account's late correction reaches no board.
+      await users.softDelete(user.id);
+      await ledger.postMany(user.id, [posting(user, -3, { type: 'adjust' })]);
+      expect(seen[1]).toEqual([expect.objectContaining({ tierCode: null, delta: -3 })]);
+    });
   });
 
   it('a post inside a larger unit of work commits or rolls back with it', async () => {

@@ -113,13 +113,19 @@ export const TOUR: Record<string, Calls> = {
   },
   LeaderboardsRepository: {
     tierOf: (repo: { tierOf(id: string): Promise<unknown> }) => repo.tierOf(id),
-    // Under the user's ledger lock, in the posting transaction: the existing rows are updated, the rest inserted.
-    addEarning: (repo: LeaderboardsTour, { standIn, inTransaction }) => {
-      standIn.answerOnce(/"leaderboard_rollups"/, [{ LeaderboardRollup_period_key: 'alltime' }]);
-      return inTransaction(() =>
-        repo.addEarning(id, 'F-30-39-INT', ['daily:2026-01-16', 'weekly:2026-01-12', 'alltime'], 25, at),
-      );
-    },
+    // Under the user's ledger lock, in the posting transaction: one MERGE adds to existing rows, inserts the rest.
+    addEarnings: (repo: LeaderboardsTour, { inTransaction }) =>
+      inTransaction(() =>
+        repo.addEarnings(
+          ['daily:2026-01-16', 'weekly:2026-01-12', 'alltime'].map((periodKey, i) => ({
+            userId: id,
+            periodKey,
+            tierCode: 'F-30-39-INT',
+            points: 25 - i,
+            reachedAt: at,
+          })),
+        ),
+      ),
     moveTier: (repo: LeaderboardsTour) => repo.moveTier(id, 'OPEN'),
     count: (repo: LeaderboardsTour) => repo.count(BOARD),
     ranked: (repo: LeaderboardsTour) => repo.ranked(BOARD, 40, 21),
@@ -198,23 +204,27 @@ export const TOUR: Record<string, Calls> = {
       repo.earnedSince(id, at),
     earnedOn: (repo: { earnedOn(u: string, day: string): Promise<unknown> }) =>
       repo.earnedOn(id, '2026-03-08'),
-    findByIdempotencyKey: (repo: { findByIdempotencyKey(k: string): Promise<unknown> }) =>
-      repo.findByIdempotencyKey('activity:1:v1'),
+    findByIdempotencyKeys: (repo: { findByIdempotencyKeys(k: string[]): Promise<unknown> }) =>
+      repo.findByIdempotencyKeys(['activity:1:v1', 'activity:2:v1']),
     latest: (repo: { latest(u: string): Promise<unknown> }) => repo.latest(id),
-    append: (repo: { append(e: object): Promise<unknown> }, kit) =>
+    appendMany: (repo: { appendMany(e: object[]): Promise<unknown> }, kit) =>
       kit.inTransaction(() =>
-        repo.append({
-          userId: id,
-          transactionType: 'earn',
-          amount: 10,
-          balanceAfter: 10,
-          description: 'Steps',
-          idempotencyKey: 'activity:1:v1',
-          sequence: 1,
-          earnedOn: '2026-03-08',
-          referenceType: 'activity',
-          referenceId: id,
-        }),
+        repo.appendMany(
+          [1, 2].map((sequence) => ({
+            id: `${id.slice(0, -1)}${sequence}`,
+            createdAt: at,
+            userId: id,
+            transactionType: 'earn',
+            amount: 10,
+            balanceAfter: 10 * sequence,
+            description: 'Steps',
+            idempotencyKey: `activity:${sequence}:v1`,
+            sequence,
+            earnedOn: '2026-03-08',
+            referenceType: 'activity',
+            referenceId: id,
+          })),
+        ),
       ),
   },
   ActivitiesRepository: {

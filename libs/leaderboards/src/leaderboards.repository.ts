@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { type EntityManager, In, type Repository, type SelectQueryBuilder } from 'typeorm';
-import { DataContext } from '@fittrack/core';
+import { addingUpsertSql, chunk, currentDbType, DataContext } from '@fittrack/core';
 import { Profile, User } from '@fittrack/users';
 import { LeaderboardRollup } from './entities/leaderboard-rollup.entity';
 
@@ -48,38 +48,31 @@ export class LeaderboardsRepository {
   }
 
   /**
-   * Adds `delta` to the user's rows of `periodKeys` (creating missing ones on `tierCode`'s board) and
-   * stamps them `at`. One UPDATE when every row exists (most awards: only a period's first earning
-   * inserts). Update-then-insert is race-free only under the user's ledger lock, which the points-changed
-   * hook holds; portable, so no per-dialect upsert.
+   * Adds each row's points to the user's rollup of that period (a row per user and period key: callers
+   * sum first), creating missing rollups on the row's tier, and stamps them `reachedAt`: one upsert
+   * statement (ON CONFLICT or MERGE, dialect.ts), so a period's first earning costs no extra round trip.
+   * An existing rollup keeps its tier (a tier change moves the rows itself).
    */
-  async addEarning(
-    userId: string,
-    tierCode: string | null,
-    periodKeys: string[],
-    delta: number,
-    at: Date,
-  ): Promise<void> {
-    const { affected } = await this.rollups
-      .createQueryBuilder()
-      .update()
-      .set({ points: () => 'points + :delta', reachedAt: at })
-      .where('user_id = :userId AND period_key IN (:...periodKeys)', { userId, periodKeys, delta })
-      .execute();
-    if (affected === periodKeys.length) return;
-    // Some rows are missing (or the driver does not say how many it updated): insert those.
-    const existing = await this.rollups.find({
-      select: { periodKey: true },
-      where: { userId, periodKey: In(periodKeys) },
-    });
-    const missing = periodKeys.filter((key) => !existing.some((row) => row.periodKey === key));
-    if (missing.length) {
-      await this.rollups
-        .createQueryBuilder()
-        .insert()
-        .values(missing.map((periodKey) => ({ userId, periodKey, tierCode, points: delta, reachedAt: at })))
-        .updateEntity(false)
-        .execute();
+  async addEarnings(rows: LeaderboardRollup[]): Promise<void> {
+    const metadata = this.manager.connection.getMetadata(LeaderboardRollup);
+    const properties = ['userId', 'periodKey', 'tierCode', 'points', 'reachedAt'] as const;
+    const columns = properties.map((property) => metadata.findColumnWithPropertyName(property)!);
+    const name = (property: (typeof properties)[number]) =>
+      columns[properties.indexOf(property)].databaseName;
+    const driver = this.manager.connection.driver;
+    for (const part of chunk(rows, 100)) {
+      const sql = addingUpsertSql(currentDbType(), {
+        table: metadata.tableName,
+        columns: columns.map((column) => column.databaseName),
+        key: [name('userId'), name('periodKey')],
+        add: [name('points')],
+        set: [name('reachedAt')],
+        rows: part.length,
+      });
+      const values = Object.fromEntries(
+        part.flatMap((row, i) => columns.map((column, j) => [`v${i}_${j}`, column.getEntityValue(row)])),
+      );
+      await this.manager.query(...driver.escapeQueryWithParameters(sql, values));
     }
   }
 

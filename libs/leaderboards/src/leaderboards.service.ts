@@ -12,6 +12,7 @@ import {
 } from '@fittrack/core';
 import { type PointsChanged, PointsChangedHooks } from '@fittrack/points';
 import { PublicRankReader, type TierChanged, TierChangedHooks } from '@fittrack/users';
+import type { LeaderboardRollup } from './entities/leaderboard-rollup.entity';
 import { LeaderboardCache } from './leaderboard-cache';
 import { type Board, LeaderboardsRepository, type RankedRow } from './leaderboards.repository';
 import {
@@ -64,7 +65,7 @@ export class LeaderboardsService implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.pointsHooks.subscribe((event) => this.onPointsChanged(event));
+    this.pointsHooks.subscribe((events) => this.onPointsChanged(events));
     this.tierHooks.subscribe((event) => this.onTierChanged(event));
     this.publicRanks.register(async (userId, tierCode) => {
       const position = await this.rollups.position({ tierCode, periodKey: ALL_TIME_KEY }, userId);
@@ -72,16 +73,35 @@ export class LeaderboardsService implements OnModuleInit {
     });
   }
 
-  /** Runs inside the posting transaction, under the user's ledger lock. */
-  async onPointsChanged(event: PointsChanged): Promise<void> {
-    const tierCode = await this.rollups.tierOf(event.userId);
-    const periodKeys = periodKeysOf(event.earnedOn);
-    await this.rollups.addEarning(event.userId, tierCode, periodKeys, event.delta, event.at);
-    if (tierCode) {
-      await this.unitOfWork.afterCommit(() =>
-        this.cache.invalidate(periodKeys.map((periodKey) => ({ tierCode, periodKey }))),
-      );
+  /**
+   * Runs inside the posting transaction, under the user's ledger lock: one upsert of every period the
+   * posting's days count in (each period's deltas summed), on the tier the event carries.
+   */
+  async onPointsChanged(events: readonly PointsChanged[]): Promise<void> {
+    const rows = new Map<string, LeaderboardRollup>();
+    for (const event of events) {
+      for (const periodKey of periodKeysOf(event.earnedOn)) {
+        const key = `${event.userId}|${periodKey}`;
+        const row = rows.get(key);
+        if (row) {
+          row.points += event.delta;
+          if (event.at > row.reachedAt) row.reachedAt = event.at;
+        } else {
+          rows.set(key, {
+            userId: event.userId,
+            periodKey,
+            tierCode: event.tierCode,
+            points: event.delta,
+            reachedAt: event.at,
+          });
+        }
+      }
     }
+    await this.rollups.addEarnings([...rows.values()]);
+    const boards = [...rows.values()]
+      .filter((row) => row.tierCode !== null)
+      .map((row) => ({ tierCode: row.tierCode!, periodKey: row.periodKey }));
+    if (boards.length) await this.unitOfWork.afterCommit(() => this.cache.invalidate(boards));
   }
 
   /** Runs inside the transaction that changes the tier, under the user's ledger lock. */

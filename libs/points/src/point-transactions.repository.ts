@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { BaseRepository, DataContext } from '@fittrack/core';
+import { In } from 'typeorm';
+import { BaseRepository, chunk, DataContext } from '@fittrack/core';
 import { PointTransaction } from './entities/point-transaction.entity';
 
 /** Earning: awards and the adjusts of an activity's award. Spending, refunds and admin adjusts are not. */
@@ -7,7 +8,7 @@ const EARNING =
   "(t.transactionType = 'earn' OR (t.transactionType = 'adjust' AND t.referenceType = 'activity'))";
 
 /**
- * The append-only ledger. It has no update or delete; `append` is called by LedgerService.post alone,
+ * The append-only ledger. It has no update or delete; `appendMany` is called by LedgerService.postMany alone,
  * under the user's ledger lock.
  */
 @Injectable()
@@ -23,8 +24,13 @@ export class PointTransactionsRepository extends BaseRepository<PointTransaction
     });
   }
 
-  findByIdempotencyKey(idempotencyKey: string): Promise<PointTransaction | null> {
-    return this.repository.findOneBy({ idempotencyKey });
+  /** The entries posted under any of these idempotency keys. */
+  async findByIdempotencyKeys(idempotencyKeys: string[]): Promise<PointTransaction[]> {
+    const entries: PointTransaction[] = [];
+    for (const keys of chunk([...new Set(idempotencyKeys)])) {
+      entries.push(...(await this.repository.findBy({ idempotencyKey: In(keys) })));
+    }
+    return entries;
   }
 
   /** The user's latest entry (highest sequence), or null for an empty ledger. */
@@ -39,9 +45,14 @@ export class PointTransactionsRepository extends BaseRepository<PointTransaction
       .getOne();
   }
 
-  /** Inserts one entry; a repeated idempotency key or sequence fails on its unique index. */
-  async append(entry: Omit<PointTransaction, 'id' | 'createdAt' | 'user'>): Promise<PointTransaction> {
-    return this.repository.save(this.repository.create(entry));
+  /**
+   * Inserts entries (ids and creation times come with them) in multi-row INSERTs; a repeated idempotency
+   * key or sequence fails on its unique index.
+   */
+  async appendMany(entries: PointTransaction[]): Promise<void> {
+    for (const part of chunk(entries, 100)) {
+      await this.repository.createQueryBuilder().insert().values(part).updateEntity(false).execute();
+    }
   }
 
   /** Points earned that count for `day` (what the daily cap and `today_earned` count). */

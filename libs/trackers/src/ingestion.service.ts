@@ -21,6 +21,7 @@ import {
   noPayReason,
   payDay,
   paymentsFor,
+  type Posting,
   type RecordPay,
   recordDay,
   type RecordType,
@@ -319,6 +320,8 @@ export class IngestionService {
     const today = calendarDateIn(this.clock.now(), this.config.competitionTimeZone);
     let paid = 0;
     const changed = new Set<Activity>();
+    const postings: Posting[] = [];
+    const paying: Activity[] = [];
     for (const day of [...days].sort()) {
       if (!dayIsOpen(day, today, this.config.points.revisionDays)) continue;
       const dayRows = rows.filter((row) => row.day === day);
@@ -336,8 +339,8 @@ export class IngestionService {
         const row = byId.get(payment.recordId)!;
         row.payments += 1;
         const what = `${WHAT[row.activityType]} on ${day}`;
-        const { entry } = await this.ledger.post({
-          userId,
+        paying.push(row);
+        postings.push({
           type: payment.type,
           amount: payment.amount,
           reference: { type: 'activity', id: row.id },
@@ -347,12 +350,16 @@ export class IngestionService {
           // The user may have spent what a correction takes back: take what is left, never below 0.
           clampToBalance: payment.amount < 0,
         });
-        const posted = entry?.amount ?? 0;
-        row.pointsEarned += posted;
-        paid += posted;
-        changed.add(row);
       }
     }
+    // Every day's differences in one posting: one lock, one multi-row insert, one balance update.
+    const results = await this.ledger.postMany(userId, postings);
+    results.forEach(({ entry }, i) => {
+      const posted = entry?.amount ?? 0;
+      paying[i].pointsEarned += posted;
+      paid += posted;
+      changed.add(paying[i]);
+    });
     return { paid, changed: [...changed] };
   }
 }

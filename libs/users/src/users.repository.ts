@@ -4,6 +4,14 @@ import { BaseRepository, DataContext, LIST_ALIAS, rowLock } from '@fittrack/core
 import { User } from './entities/user.entity';
 import { Profile } from './entities/profile.entity';
 
+/** What the ledger's per-user lock reads (UsersRepository.lockBalance). */
+export interface LockedBalance {
+  id: string;
+  pointBalance: number;
+  /** The tier whose boards the user's earning counts on; null without one or once deleted. */
+  boardTier: string | null;
+}
+
 /** Users with their profile (one aggregate). */
 @Injectable()
 export class UsersRepository extends BaseRepository<User> {
@@ -68,18 +76,33 @@ export class UsersRepository extends BaseRepository<User> {
 
   /**
    * The user's balance, with the row locked until the unit of work ends (FOR UPDATE on PostgreSQL and
-   * Oracle; SQLite runs units one at a time): the ledger's per-user lock. No FETCH FIRST: Oracle refuses
-   * it next to FOR UPDATE.
+   * Oracle; SQLite runs units one at a time): the ledger's per-user lock. Also the tier whose boards the
+   * user's earning counts on, so the ledger's points-changed event carries it: null without a tier, or
+   * once the account is soft-deleted (a late correction must not put it back on a board). The tier comes
+   * from a scalar subquery: FOR UPDATE refuses the nullable side of an outer join. No FETCH FIRST: Oracle
+   * refuses it next to FOR UPDATE.
    */
-  lockBalance(userId: string): Promise<Pick<User, 'id' | 'pointBalance'> | null> {
+  async lockBalance(userId: string): Promise<LockedBalance | null> {
     const query = this.repository
       .createQueryBuilder('u')
-      .select(['u.id', 'u.pointBalance'])
+      .select(['u.id AS "id"', 'u.pointBalance AS "pointBalance"', 'u.deletedAt AS "deletedAt"'])
+      .addSelect((sub) => sub.select('p.tierCode').from(Profile, 'p').where('p.userId = u.id'), 'tierCode')
       .withDeleted()
       .where('u.id = :userId', { userId });
     const lock = rowLock();
     if (lock) query.setLock(lock);
-    return query.getOne();
+    const row = await query.getRawOne<{
+      id: string;
+      pointBalance: number | string;
+      deletedAt: unknown;
+      tierCode: string | null;
+    }>();
+    if (!row) return null;
+    return {
+      id: row.id,
+      pointBalance: Number(row.pointBalance),
+      boardTier: row.deletedAt ? null : (row.tierCode ?? null),
+    };
   }
 
   /**

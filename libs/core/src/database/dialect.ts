@@ -72,6 +72,50 @@ export const dialectSql: Record<
   },
 };
 
+/** What `addingUpsertSql` writes: `rows` rows of `columns`, matched on `key`. */
+export interface AddingUpsert {
+  table: string;
+  columns: string[];
+  key: string[];
+  /** On a match: added to the stored value. */
+  add: string[];
+  /** On a match: overwritten. Columns in none of the lists are written only by an insert. */
+  set: string[];
+  rows: number;
+}
+
+/**
+ * One statement that inserts rows or, where a row with the same key exists, adds to its counters and
+ * overwrites the `set` columns (a rollup): ON CONFLICT on PostgreSQL and SQLite, MERGE on Oracle. Value
+ * `j` of row `i` is the named parameter `:v{i}_{j}` (for the driver's escapeQueryWithParameters). Rows
+ * must not repeat a key.
+ */
+export function addingUpsertSql(db: DbType, { table, columns, key, add, set, rows }: AddingUpsert): string {
+  const q = (name: string) => `"${name}"`;
+  const values = Array.from({ length: rows }, (_, i) => columns.map((_, j) => `:v${i}_${j}`));
+  const updated = [...add, ...set];
+  if (db === 'oracle') {
+    const source = values
+      .map((row) => `SELECT ${row.map((value, j) => `${value} AS ${q(columns[j])}`).join(', ')} FROM DUAL`)
+      .join(' UNION ALL ');
+    const assign = updated.map((c) =>
+      add.includes(c) ? `"t".${q(c)} = "t".${q(c)} + "s".${q(c)}` : `"t".${q(c)} = "s".${q(c)}`,
+    );
+    return (
+      `MERGE INTO ${q(table)} "t" USING (${source}) "s" ON (${key.map((c) => `"t".${q(c)} = "s".${q(c)}`).join(' AND ')}) ` +
+      `WHEN MATCHED THEN UPDATE SET ${assign.join(', ')} ` +
+      `WHEN NOT MATCHED THEN INSERT (${columns.map(q).join(', ')}) VALUES (${columns.map((c) => `"s".${q(c)}`).join(', ')})`
+    );
+  }
+  const assign = updated.map((c) =>
+    add.includes(c) ? `${q(c)} = ${q(table)}.${q(c)} + excluded.${q(c)}` : `${q(c)} = excluded.${q(c)}`,
+  );
+  return (
+    `INSERT INTO ${q(table)} (${columns.map(q).join(', ')}) VALUES ${values.map((row) => `(${row.join(', ')})`).join(', ')} ` +
+    `ON CONFLICT (${key.map(q).join(', ')}) DO UPDATE SET ${assign.join(', ')}`
+  );
+}
+
 /** Oracle accepts at most 1,000 binds in an IN-list; chunk every large id list. */
 export function chunk<T>(items: readonly T[], size = 1000): T[][] {
   const chunks: T[][] = [];
