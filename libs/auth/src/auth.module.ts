@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
-import { PassportModule } from '@nestjs/passport';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { type AppConfig, appConfig, Clock } from '@fittrack/core';
@@ -17,7 +16,7 @@ import { AuthTokensRepository } from './auth-tokens.repository';
 import { AccessTokenDenyList, RedisDenyCache } from './deny-list';
 import { DeniedAccessTokensRepository } from './denied-access-tokens.repository';
 import { JWT_KEYS, type JwtKeyPair, JwtKeysModule } from './jwt-keys';
-import { JwtStrategy } from './jwt.strategy';
+import { AccessTokenVerifier } from './access-token';
 import { PasswordHasher } from './password-hasher';
 import { RefreshTokensRepository } from './refresh-tokens.repository';
 import { TokenService } from './token.service';
@@ -29,7 +28,6 @@ const MINUTE_MS = 60_000;
     TypeOrmModule.forFeature([RefreshToken, AuthToken, DeniedAccessToken]),
     UsersModule,
     NotificationsModule,
-    PassportModule,
     JwtKeysModule,
     JwtModule.registerAsync({
       imports: [JwtKeysModule],
@@ -71,7 +69,7 @@ const MINUTE_MS = 60_000;
     PasswordHasher,
     TokenService,
     AuthService,
-    JwtStrategy,
+    AccessTokenVerifier,
     { provide: APP_GUARD, useClass: AccessGuard },
   ],
   exports: [TokenService, AccessTokenDenyList, PasswordHasher],

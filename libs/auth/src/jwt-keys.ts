@@ -63,7 +63,7 @@ export const JWT_KEYS = {
   inject: () => Inject(JWT_KEYS.token),
 };
 
-/** Provides the pair once per app: JwtModule (signing) and the passport strategy (verifying) share it. */
+/** Provides the pair once per app: JwtModule signs and verifies with it. */
 @Module({
   providers: [{ provide: JWT_KEYS.token, inject: [appConfig.KEY], useFactory: loadJwtKeys }],
   exports: [JWT_KEYS.token],
