@@ -102,7 +102,8 @@ export const TOUR: Record<string, Calls> = {
         repo.updateWithProfile(user, { status: 'active' }, { displayName: 'B' }),
       );
     },
-    connectionsOf: (repo: { connectionsOf(id: string): Promise<unknown> }) => repo.connectionsOf(id),
+    getWithConnections: (repo: { getWithConnections(id: string): Promise<unknown> }) =>
+      repo.getWithConnections(id),
     // Row lock for purchases and postings: the checker demands FOR UPDATE on what this builds.
     lockBalance: (repo: { lockBalance(id: string): Promise<unknown> }, kit) =>
       kit.inTransaction(() => repo.lockBalance(id)),

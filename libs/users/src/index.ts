@@ -2,6 +2,7 @@ export * from './users.module';
 export * from './entities/user.entity';
 export * from './entities/profile.entity';
 export * from './users.repository';
+export * from './access-cache';
 export * from './users.service';
 export * from './tiers';
 export * from './tier-changes';

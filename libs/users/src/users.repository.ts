@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { type QueryDeepPartialEntity } from 'typeorm';
-import { BaseRepository, DataContext, LIST_ALIAS, rowLock } from '@fittrack/core';
+import { type EntityMetadata, type QueryDeepPartialEntity } from 'typeorm';
+import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
+import { BaseRepository, DataContext, LIST_ALIAS, rowLock, UnitOfWork } from '@fittrack/core';
 import { User } from './entities/user.entity';
 import { Profile } from './entities/profile.entity';
+import { AccessCache, type UserAccess } from './access-cache';
 
 /** What the ledger's per-user lock reads (UsersRepository.lockBalance). */
 export interface LockedBalance {
@@ -12,12 +14,19 @@ export interface LockedBalance {
   boardTier: string | null;
 }
 
-/** Users with their profile (one aggregate). */
+/**
+ * Users with their profile (one aggregate). Every method that writes a user row (but the balance) tells
+ * the access cache, so role, status and deletion take effect on the next request (ADR 0020).
+ */
 @Injectable()
 export class UsersRepository extends BaseRepository<User> {
   protected readonly entityName = 'User';
 
-  constructor(data: DataContext) {
+  constructor(
+    data: DataContext,
+    private readonly accessCache: AccessCache,
+    private readonly unitOfWork: UnitOfWork,
+  ) {
     super(data, User, {
       filters: {
         role: 'role',
@@ -42,12 +51,17 @@ export class UsersRepository extends BaseRepository<User> {
     return this.repository.findOne({ where: { id }, relations: { profile: true } });
   }
 
-  /** What the access guard needs on every request: no profile join, four columns. */
-  findAccess(id: string): Promise<Pick<User, 'id' | 'email' | 'role' | 'status'> | null> {
-    return this.repository.findOne({
-      where: { id },
-      select: { id: true, email: true, role: true, status: true },
-    });
+  /**
+   * What the access guard needs on every request: no profile join, four columns; from the access cache
+   * while it holds the user (ADR 0020).
+   */
+  findAccess(id: string): Promise<UserAccess | null> {
+    return this.accessCache.read(id, () =>
+      this.repository.findOne({
+        where: { id },
+        select: { id: true, email: true, role: true, status: true },
+      }),
+    );
   }
 
   findByEmail(email: string): Promise<User | null> {
@@ -72,6 +86,28 @@ export class UsersRepository extends BaseRepository<User> {
   /** A single UPDATE of the given columns (no read first). */
   async updateColumns(id: string, patch: QueryDeepPartialEntity<User>): Promise<void> {
     await this.repository.update({ id }, patch);
+    await this.accessChanged(id);
+  }
+
+  override async update(id: string, patch: Partial<User>): Promise<User> {
+    const updated = await super.update(id, patch);
+    await this.accessChanged(id);
+    return updated;
+  }
+
+  override async softDelete(id: string): Promise<void> {
+    await super.softDelete(id);
+    await this.accessChanged(id);
+  }
+
+  /**
+   * Forgets the user's cached access now (this process reads the row afresh, even inside the unit of
+   * work) and, once the change is committed, again in every process: a read in between could have stored
+   * the row as it was before the commit.
+   */
+  private async accessChanged(id: string): Promise<void> {
+    this.accessCache.forget(id);
+    await this.unitOfWork.afterCommit(() => this.accessCache.forgetEverywhere(id));
   }
 
   /**
@@ -156,21 +192,69 @@ export class UsersRepository extends BaseRepository<User> {
       user.profile = await manager.save(Object.assign(user.profile, profilePatch));
     }
     // A profile-only change is still a change to the account: bump its version and update time.
-    return manager.save(Object.assign(user, userPatch, { version: user.version + 1 }));
+    const saved = await manager.save(Object.assign(user, userPatch, { version: user.version + 1 }));
+    await this.accessChanged(user.id);
+    return saved;
   }
 
   /**
-   * The user's live tracker connections for the single-user view. Trackers own that entity; it is reached
-   * by name so users does not depend on trackers (which depends on users).
+   * One user with profile and live tracker connections (GET /users/me and /users/{id}) in one statement,
+   * hydrated from the entities' metadata: TypeORM's query building and entity transformation cost more
+   * than the query itself on this per-request path. Null when absent or soft-deleted.
    */
-  connectionsOf(userId: string): Promise<ConnectionSummary[]> {
-    return this.manager.getRepository<ConnectionSummary>('TrackerConnection').find({
-      select: { provider: true, isPrimary: true, syncStatus: true, lastSyncAt: true },
-      where: { userId },
-      order: { provider: 'ASC' },
-    });
+  async getWithConnections(id: string): Promise<{ user: User; connections: ConnectionSummary[] } | null> {
+    const read = (this.singleRead ??= this.buildSingleRead());
+    const driver = this.manager.connection.driver;
+    const rows = await this.manager.query<Array<Record<string, unknown>>>(
+      ...driver.escapeQueryWithParameters(read.sql, { id }),
+    );
+    if (!rows.length) return null;
+    const hydrate = <T>([meta, columns, alias]: Part, row: Record<string, unknown>): T => {
+      const entity = meta.create() as Record<string, unknown>;
+      for (const column of columns) {
+        entity[column.propertyName] = driver.prepareHydratedValue(
+          row[`${alias}_${column.propertyName}`],
+          column,
+        );
+      }
+      return entity as T;
+    };
+    const [user, profile, connection] = read.parts;
+    const found = hydrate<User>(user, rows[0]);
+    if (rows[0].p_id != null) found.profile = hydrate<Profile>(profile, rows[0]);
+    const connections = rows
+      .filter((row) => row.c_id != null)
+      .map((row) => hydrate<ConnectionSummary>(connection, row));
+    return { user: found, connections };
+  }
+
+  private singleRead?: { sql: string; parts: Part[] };
+
+  private buildSingleRead(): { sql: string; parts: Part[] } {
+    const connection = this.manager.connection;
+    const tracker = connection.getMetadata('TrackerConnection');
+    const summary = ['id', 'provider', 'isPrimary', 'syncStatus', 'lastSyncAt'];
+    const parts: Part[] = [
+      [connection.getMetadata(User), connection.getMetadata(User).columns, 'u'],
+      [connection.getMetadata(Profile), connection.getMetadata(Profile).columns, 'p'],
+      [tracker, tracker.columns.filter((c) => summary.includes(c.propertyName)), 'c'],
+    ];
+    // Quoted names throughout: Oracle folds unquoted ones to upper case.
+    const select = parts.flatMap(([, columns, alias]) =>
+      columns.map((c) => `"${alias}"."${c.databaseName}" AS "${alias}_${c.propertyName}"`),
+    );
+    const [[user], [profile]] = parts;
+    const sql =
+      `SELECT ${select.join(', ')} FROM "${user.tableName}" "u" ` +
+      `LEFT JOIN "${profile.tableName}" "p" ON "p"."user_id" = "u"."id" ` +
+      `LEFT JOIN "${tracker.tableName}" "c" ON "c"."user_id" = "u"."id" AND "c"."deleted_at" IS NULL ` +
+      `WHERE "u"."id" = :id AND "u"."deleted_at" IS NULL ORDER BY "c"."provider"`;
+    return { sql, parts };
   }
 }
+
+/** An entity, the columns read of it, and its alias in the statement. */
+type Part = [EntityMetadata, ColumnMetadata[], string];
 
 export interface ConnectionSummary {
   userId?: string;

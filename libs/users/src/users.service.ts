@@ -44,8 +44,9 @@ export class UsersService {
 
   /** A user with profile and connections; 404 for unknown, soft-deleted, or someone else's (non-admin). */
   async get(id: string, caller: Caller): Promise<{ user: User; connections: ConnectionSummary[] }> {
-    const user = await this.readable(id, caller);
-    return { user, connections: await this.users.connectionsOf(id) };
+    const found = await this.users.getWithConnections(id);
+    if (!found || !canAccessOwned(caller, found.user.id)) throw new NotFoundError('User');
+    return found;
   }
 
   async create(dto: CreateUserDto): Promise<User> {
