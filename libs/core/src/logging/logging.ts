@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DestinationStream, LevelWithSilent } from 'pino';
 import type { Params } from 'nestjs-pino';
-import { type HttpLogger, type Options as HttpOptions, pinoHttp } from 'pino-http';
+import { type HttpLogger, type Options as HttpOptions, pinoHttp, stdSerializers } from 'pino-http';
 import type { AppConfig } from '../config/app-config';
 
 /** Optional destination for the log lines (tests capture them); stdout when not provided. */
@@ -84,6 +84,11 @@ export function createHttpLogger(config: AppConfig, destination?: DestinationStr
     genReqId: () => randomUUID(),
     quietReqLogger: true,
     quietResLogger: true,
+    // pino-http also binds the whole request to a child logger that quietReqLogger leaves unused:
+    // serialising and redacting its headers cost ~7 % of an authenticated read's CPU. Lines describe the
+    // request by requestFields() instead, so the request serialiser writes nothing and is not wrapped.
+    wrapSerializers: false,
+    serializers: { req: () => undefined, err: stdSerializers.err },
     customAttributeKeys: { reqId: 'request_id', responseTime: 'duration_ms' },
     // Health and metrics probes would drown the rest.
     autoLogging: { ignore: (req) => /^\/(health|metrics)(\/|$|\?)/.test(req.url ?? '') },
