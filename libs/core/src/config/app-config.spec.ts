@@ -118,6 +118,25 @@ describe('parseConfig', () => {
     expect(parseConfig(PRODUCTION).terra).toMatchObject({ mode: 'live', webhookToleranceSeconds: 300 });
   });
 
+  it('worker metrics port: off unless set; webhook retention must outlast any signature still accepted', () => {
+    expect(parseConfig({}).workerMetricsPort).toBeUndefined();
+    expect(parseConfig({ WORKER_METRICS_PORT: '9464' }).workerMetricsPort).toBe(9464);
+    expect(problemsOf({ WORKER_METRICS_PORT: '0' })).toEqual([
+      'WORKER_METRICS_PORT must be an integer between 1 and 65535 (got "0")',
+    ]);
+    expect(parseConfig({}).terra.webhookEventRetentionDays).toBe(30);
+    expect(problemsOf({ WEBHOOK_EVENT_RETENTION_DAYS: '0' })).toEqual([
+      'WEBHOOK_EVENT_RETENTION_DAYS must be an integer between 1 and 3650 (got "0")',
+    ]);
+    // 7 days of tolerance: a body received now verifies for up to 14 days, so 14 days of retention is too short.
+    const week = String(7 * 86_400);
+    expect(problemsOf({ TERRA_WEBHOOK_TOLERANCE_S: week, WEBHOOK_EVENT_RETENTION_DAYS: '14' })).toEqual([
+      'WEBHOOK_EVENT_RETENTION_DAYS must be longer than twice TERRA_WEBHOOK_TOLERANCE_S',
+    ]);
+    const accepted = { TERRA_WEBHOOK_TOLERANCE_S: week, WEBHOOK_EVENT_RETENTION_DAYS: '15' };
+    expect(parseConfig(accepted).terra.webhookEventRetentionDays).toBe(15);
+  });
+
   it('production never serves the test page nor seeds, whatever the flags say', () => {
     const config = parseConfig({
       ...PRODUCTION,

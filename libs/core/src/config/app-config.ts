@@ -164,6 +164,11 @@ export function parseConfig(env: Env) {
     queuePrefix: read.string('QUEUE_PREFIX', 'fittrack'),
     /** Bearer token GET /metrics requires; production without one does not serve /metrics at all. */
     metricsToken: read.string('METRICS_TOKEN'),
+    /** The worker's own listener for GET /metrics and /health/live (it has no HTTP server otherwise); unset = off. */
+    workerMetricsPort:
+      read.string('WORKER_METRICS_PORT') === undefined
+        ? undefined
+        : read.int('WORKER_METRICS_PORT', 0, 1, 65_535),
     /** Express `trust proxy`: whose X-Forwarded-For to believe, so rate limits and logs see the real client. */
     trustProxy: trustProxySetting(read.string('TRUST_PROXY', 'loopback')),
     competitionTimeZone: read.timeZone('COMPETITION_TZ', 'America/New_York'),
@@ -230,6 +235,8 @@ export function parseConfig(env: Env) {
         read.url('TERRA_WIDGET_URL', ['https:', 'http:']) ?? 'https://access.tryterra.co/api/widget/session',
       timeoutMs: read.int('TERRA_TIMEOUT_MS', 10_000, 100, 120_000),
       webhookToleranceSeconds: read.int('TERRA_WEBHOOK_TOLERANCE_S', 300, 1, 7 * 86_400),
+      /** Days a processed or ignored webhook event (its body hash) is kept; see WebhookRetentionHandler. */
+      webhookEventRetentionDays: read.int('WEBHOOK_EVENT_RETENTION_DAYS', 30, 1, 3650),
       /** First retry delay of a failed sync (3 attempts, doubling). */
       syncBackoffMs: read.int('TERRA_SYNC_BACKOFF_MS', 2_000, 1, 3_600_000),
       /** Port of the in-process fake (fake mode); 0 picks a free one. */
@@ -260,6 +267,11 @@ export function parseConfig(env: Env) {
 
   if (config.encryption.key !== undefined && Buffer.from(config.encryption.key, 'base64').length !== 32) {
     read.problems.push('ENCRYPTION_KEY must be 32 bytes, base64-encoded');
+  }
+  // A stored body hash is the replay defence until the signature's age alone refuses the delivery: a body
+  // received at r was signed at t >= r - tolerance, so it verifies until t + tolerance <= r + 2 × tolerance.
+  if (config.terra.webhookEventRetentionDays * 86_400 <= 2 * config.terra.webhookToleranceSeconds) {
+    read.problems.push('WEBHOOK_EVENT_RETENTION_DAYS must be longer than twice TERRA_WEBHOOK_TOLERANCE_S');
   }
   if (config.sentry.gitSha !== undefined && !/^[0-9a-f]{7,40}$/i.test(config.sentry.gitSha)) {
     read.problems.push('GIT_SHA must be a commit hash (7 to 40 hex digits)');
