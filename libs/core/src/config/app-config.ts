@@ -269,7 +269,8 @@ export function parseConfig(env: Env) {
     read.problems.push('ENCRYPTION_KEY must be 32 bytes, base64-encoded');
   }
   // A stored body hash is the replay defence until the signature's age alone refuses the delivery: a body
-  // received at r was signed at t >= r - tolerance, so it verifies until t + tolerance <= r + 2 × tolerance.
+  // accepted at r carries a timestamp t <= r + tolerance (either way is accepted), so it verifies again
+  // only until t + tolerance <= r + 2 × tolerance. Deleting its row any later cannot let a replay in.
   if (config.terra.webhookEventRetentionDays * 86_400 <= 2 * config.terra.webhookToleranceSeconds) {
     read.problems.push('WEBHOOK_EVENT_RETENTION_DAYS must be longer than twice TERRA_WEBHOOK_TOLERANCE_S');
   }
