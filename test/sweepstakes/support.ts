@@ -73,14 +73,25 @@ export interface Published {
   winners: Array<{ prize_rank: number; ticket_number: number; user_id: string }>;
 }
 
+type Drawn = { prize_rank: number; ticket_number: number; user_id: string };
+
 /**
  * An implementation of fair-draw.md written apart from the app's (BigInt arithmetic, no shared code): every
  * draw in these tests is recomputed from /verify and the ticket list, as an outsider would.
  */
-export function recompute(
-  v: Published,
+export function recompute(v: Published, csv: string): Drawn[] {
+  return recomputeAll(v, csv).winners;
+}
+
+/**
+ * The initial winners, then the re-draws of `v.redraws`' ranks in their order: the same candidate
+ * sequence continues after the initial draw, skipping every owner who has won in the drawing (fair-draw.md,
+ * Re-draws).
+ */
+export function recomputeAll(
+  v: Published & { redraws?: Array<{ prize_rank: number }> },
   csv: string,
-): Array<{ prize_rank: number; ticket_number: number; user_id: string }> {
+): { winners: Drawn[]; redraws: Array<Drawn | null> } {
   const lines = csv.trim().split('\n');
   if (lines[0] !== 'ticket_number,user_id') throw new Error('bad header');
   const owners = lines.slice(1).map((line) => line.split(',')[1]);
@@ -102,11 +113,10 @@ export function recompute(
     )
     .digest();
   const n = BigInt(owners.length);
-  const winners: Array<{ prize_rank: number; ticket_number: number; user_id: string }> = [];
   const won = new Set<string>();
   let c = 0n;
-  for (let rank = 1; rank <= v.prize_ranks && n > 0n; rank++) {
-    if (!owners.some((owner) => !won.has(owner))) break;
+  const pick = (rank: number): Drawn | null => {
+    if (n === 0n || !owners.some((owner) => !won.has(owner))) return null;
     for (;;) {
       const counter = Buffer.alloc(8);
       counter.writeBigUInt64BE(c++);
@@ -116,9 +126,14 @@ export function recompute(
       const owner = owners[ticket - 1];
       if (won.has(owner)) continue;
       won.add(owner);
-      winners.push({ prize_rank: rank, ticket_number: ticket, user_id: owner });
-      break;
+      return { prize_rank: rank, ticket_number: ticket, user_id: owner };
     }
+  };
+  const winners: Drawn[] = [];
+  for (let rank = 1; rank <= v.prize_ranks; rank++) {
+    const winner = pick(rank);
+    if (!winner) break;
+    winners.push(winner);
   }
-  return winners;
+  return { winners, redraws: (v.redraws ?? []).map((redraw) => pick(redraw.prize_rank)) };
 }

@@ -20,6 +20,7 @@ import { DrawRepository } from './draw/draw.repository';
 import { DrawingExecutionService } from './draw/drawing-execution.service';
 import { DrawController } from './draw/draw.controller';
 import { DueDrawingsHandler } from './draw/due-drawings.job';
+import { OverdueDrawingsCollector } from './draw/overdue-drawings.collector';
 import { BeaconService } from './draw/beacon';
 import { WinnersAwardedHooks } from './draw/winners.hooks';
 import { AuditLogService } from './audit/audit-log.service';
@@ -41,6 +42,7 @@ import { AuditLogService } from './audit/audit-log.service';
     DrawRepository,
     DrawingExecutionService,
     DueDrawingsHandler,
+    OverdueDrawingsCollector,
     BeaconService,
     WinnersAwardedHooks,
     AuditLogService,

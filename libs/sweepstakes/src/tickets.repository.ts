@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Not, In } from 'typeorm';
 import { PointTransaction } from '@fittrack/points';
-import { BaseRepository, DataContext, LIST_ALIAS, rowLock } from '@fittrack/core';
+import { BaseRepository, chunk, DataContext, LIST_ALIAS, rowLock } from '@fittrack/core';
 import { Drawing } from './entities/drawing.entity';
 import { Ticket } from './entities/ticket.entity';
 
@@ -52,12 +52,19 @@ export class TicketsRepository extends BaseRepository<Ticket> {
     return result.affected === 1;
   }
 
+  /**
+   * Inserts new tickets as they are (a plain INSERT, not `save`: no existence checks or relation
+   * bookkeeping while the caller holds the drawing row every buyer waits on). Ids and times are set on
+   * the returned entities by their insert listeners.
+   */
   async insertMany(rows: Array<Partial<Ticket>>): Promise<Ticket[]> {
-    const manager = this.manager;
-    return manager.save(
-      rows.map((row) => manager.create(Ticket, row)),
-      { chunk: 500 },
+    const tickets = rows.map((row) =>
+      this.manager.create(Ticket, { isWinner: false, prizeId: null, isFree: false, ...row }),
     );
+    for (const part of chunk(tickets, 100)) {
+      await this.repository.createQueryBuilder().insert().values(part).updateEntity(false).execute();
+    }
+    return tickets;
   }
 
   countForUser(drawingId: string, userId: string): Promise<number> {
@@ -80,6 +87,11 @@ export class TicketsRepository extends BaseRepository<Ticket> {
       .where('t.drawingId = :drawingId AND t.purchaseTransactionId IS NOT NULL', { drawingId })
       .getRawMany<{ id: string }>();
     return rows.map((row) => row.id);
+  }
+
+  /** The ledger entry a purchase posted under this idempotency key (a retried purchase's first result). */
+  spendByKey(idempotencyKey: string): Promise<PointTransaction | null> {
+    return this.manager.getRepository(PointTransaction).findOneBy({ idempotencyKey });
   }
 
   /** The ledger entry that paid for a purchase. */

@@ -6,6 +6,7 @@ import {
   ConflictError,
   ForbiddenError,
   isSystem,
+  Metrics,
   NotFoundError,
   type Principal,
   UnitOfWork,
@@ -14,7 +15,7 @@ import {
   type ListRequest,
   userIdOf,
 } from '@fittrack/core';
-import { LedgerService } from '@fittrack/points';
+import { LedgerService, type PointTransaction } from '@fittrack/points';
 import { UsersRepository } from '@fittrack/users';
 import type { Drawing } from './entities/drawing.entity';
 import type { Ticket } from './entities/ticket.entity';
@@ -50,8 +51,9 @@ export const oddsOf = (total: number, mine: number): Odds => ({
 
 /**
  * Ticket sales: paid purchases through the ledger and the free alternate method of entry. Each is one unit
- * of work; locks are taken in one order, the buyer (ledger) first, then the drawing row, so two purchases
- * never deadlock and numbers stay 1..N without gaps.
+ * of work; locks are taken in one order, the entrant (ledger) first, then the drawing row, so two purchases
+ * never deadlock and numbers stay 1..N without gaps. The drawing row is taken last and held only for the
+ * numbering, since every buyer of the drawing queues on it.
  */
 @Injectable()
 export class TicketsService {
@@ -61,6 +63,7 @@ export class TicketsService {
     private readonly ledger: LedgerService,
     private readonly unitOfWork: UnitOfWork,
     private readonly clock: Clock,
+    private readonly metrics: Metrics,
   ) {}
 
   async purchase(
@@ -73,10 +76,16 @@ export class TicketsService {
       throw new UnprocessableError(`quantity must be a whole number from 1 to ${MAX_TICKETS_PER_PURCHASE}`);
     }
     const buyer = this.entrant(caller);
-    const drawing = await this.checkEntry(drawingId, buyer);
-    const cost = drawing.ticketCostPoints * quantity;
     // The client's key is scoped to the buyer and drawing, so it can never replay someone else's purchase.
     const key = `tickets:${buyer.userId}:${drawingId}:${idempotencyKey ?? randomUUID()}`;
+    // A retry of a purchase that committed returns its first result even once sales have closed
+    // (ADR 0019): the points were spent and the tickets are the buyer's, so a 403 would be false.
+    if (idempotencyKey !== undefined) {
+      const first = await this.tickets.spendByKey(key);
+      if (first) return this.replay(first, drawingId, buyer.userId);
+    }
+    const drawing = await this.checkEntry(drawingId, buyer);
+    const cost = drawing.ticketCostPoints * quantity;
     return this.unitOfWork.run(async () => {
       const { entry, replayed } = await this.ledger.post({
         userId: buyer.userId,
@@ -87,27 +96,20 @@ export class TicketsService {
         idempotencyKey: key,
       });
       const spend = entry!;
-      if (replayed) {
-        const tickets = await this.tickets.byPurchase(spend.id);
-        const total = (await this.tickets.lockDrawing(drawingId))!.totalTickets;
-        const mine = await this.tickets.countForUser(drawingId, buyer.userId);
-        const balance = (await this.users.get(buyer.userId))!.pointBalance;
-        return {
-          tickets,
-          pointsSpent: -spend.amount,
-          pointBalance: balance,
-          odds: oddsOf(total, mine),
-          replayed,
-        };
-      }
+      // A concurrent retry with the same key committed first (the ledger checks the key under the user lock).
+      if (replayed) return this.replay(spend, drawingId, buyer.userId);
+      // Counted under the buyer's lock (every ticket issue holds it), before the drawing lock: the drawing
+      // row is the one every buyer queues on, so it is held for the numbering alone.
+      const before = await this.tickets.countForUser(drawingId, buyer.userId);
       const tickets = await this.issue(drawingId, buyer.userId, quantity, spend.id);
-      const total = tickets.at(-1)!.ticketNumber;
-      const mine = await this.tickets.countForUser(drawingId, buyer.userId);
+      await this.unitOfWork.afterCommit(async () =>
+        this.metrics.tickets.inc({ drawing_type: drawing.drawingType }, quantity),
+      );
       return {
         tickets,
         pointsSpent: cost,
         pointBalance: spend.balanceAfter,
-        odds: oddsOf(total, mine),
+        odds: oddsOf(tickets.at(-1)!.ticketNumber, before + quantity),
         replayed: false,
       };
     });
@@ -118,13 +120,14 @@ export class TicketsService {
     const entrant = this.entrant(caller);
     await this.checkEntry(drawingId, entrant);
     return this.unitOfWork.run(async () => {
-      // Under the drawing lock (taken by issue), so two concurrent free entries cannot both pass.
-      await this.tickets.lockDrawing(drawingId);
+      // The user's lock first, as purchases take it: two free entries of one user cannot both pass, and
+      // the user's count is stable until commit.
+      await this.ledger.lockUser(entrant.userId);
       if (await this.tickets.hasFreeEntry(drawingId, entrant.userId))
         throw new ConflictError(FREE_ENTRY_USED);
+      const before = await this.tickets.countForUser(drawingId, entrant.userId);
       const [ticket] = await this.issue(drawingId, entrant.userId, 1, null);
-      const mine = await this.tickets.countForUser(drawingId, entrant.userId);
-      return { ticket, odds: oddsOf(ticket.ticketNumber, mine) };
+      return { ticket, odds: oddsOf(ticket.ticketNumber, before + 1) };
     });
   }
 
@@ -170,6 +173,21 @@ export class TicketsService {
       throw new ForbiddenError(TICKET_SALES_CLOSED);
     }
     return tickets.sort((a, b) => a.ticketNumber - b.ticketNumber);
+  }
+
+  /** The first result of a purchase, from its spend entry: its tickets, the balance now and the odds now. */
+  private async replay(spend: PointTransaction, drawingId: string, userId: string): Promise<PurchaseResult> {
+    const tickets = await this.tickets.byPurchase(spend.id);
+    const drawing = await this.tickets.findDrawing(drawingId);
+    const mine = await this.tickets.countForUser(drawingId, userId);
+    const balance = (await this.users.get(userId))!.pointBalance;
+    return {
+      tickets,
+      pointsSpent: -spend.amount,
+      pointBalance: balance,
+      odds: oddsOf(drawing!.totalTickets, mine),
+      replayed: true,
+    };
   }
 
   private entrantOrReader(caller: Caller): string {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { IsNull, LessThanOrEqual, MoreThan } from 'typeorm';
+import { In, IsNull, LessThanOrEqual } from 'typeorm';
 import { BaseRepository, DataContext } from '@fittrack/core';
 // Type only: fulfillment depends on this library, so the entity is named here, never imported at runtime.
 import type { PrizeFulfillment } from '@fittrack/fulfillment';
@@ -52,36 +52,46 @@ export class DrawRepository extends BaseRepository<Drawing> {
     return (await this.manager.getRepository(DrawingSeed).findOneBy({ drawingId }))?.seed ?? null;
   }
 
-  /** Calls `each` for every ticket in ascending number, a batch at a time (keyset pages, no OFFSET). */
+  /** Calls `each` for every ticket in ascending number, a batch at a time. */
   async forEachTicket(
     drawingId: string,
     each: (ticketNumber: number, userId: string) => void,
   ): Promise<void> {
-    for (let after = 0; ;) {
-      const rows = await this.manager.getRepository(Ticket).find({
-        select: { ticketNumber: true, userId: true },
-        where: { drawingId, ticketNumber: MoreThan(after) },
-        order: { ticketNumber: 'ASC' },
-        take: BATCH,
-      });
+    for await (const rows of this.ticketBatches(drawingId)) {
       for (const row of rows) each(row.ticketNumber, row.userId);
-      if (rows.length < BATCH) return;
-      after = rows[rows.length - 1].ticketNumber;
     }
   }
 
   /** Batches of `ticket_number,user_id` lines, for a streamed CSV response. */
   async *ticketLines(drawingId: string): AsyncGenerator<string> {
+    for await (const rows of this.ticketBatches(drawingId)) {
+      yield rows.map((row) => `${row.ticketNumber},${row.userId}\n`).join('');
+    }
+  }
+
+  /**
+   * The ticket list in ascending number, BATCH rows a query: keyset pages on the (drawing, number) unique
+   * index, never OFFSET, and raw rows of the two columns: hydrating a million entities took most of a
+   * close's time and memory.
+   */
+  private async *ticketBatches(
+    drawingId: string,
+  ): AsyncGenerator<Array<{ ticketNumber: number; userId: string }>> {
     for (let after = 0; ;) {
-      const rows = await this.manager.getRepository(Ticket).find({
-        select: { ticketNumber: true, userId: true },
-        where: { drawingId, ticketNumber: MoreThan(after) },
-        order: { ticketNumber: 'ASC' },
-        take: BATCH,
-      });
-      if (rows.length) yield rows.map((row) => `${row.ticketNumber},${row.userId}\n`).join('');
-      if (rows.length < BATCH) return;
-      after = rows[rows.length - 1].ticketNumber;
+      const rows = await this.manager
+        .getRepository(Ticket)
+        .createQueryBuilder('t')
+        .select('t.ticketNumber', 'ticketNumber')
+        .addSelect('t.userId', 'userId')
+        .where('t.drawingId = :drawingId AND t.ticketNumber > :after', { drawingId, after })
+        .orderBy('t.ticketNumber', 'ASC')
+        .limit(BATCH)
+        .getRawMany<{ ticketNumber: number | string; userId: string }>();
+      // Numbers as numbers whatever the driver returns (a string from some).
+      const batch = rows.map((row) => ({ ticketNumber: Number(row.ticketNumber), userId: row.userId }));
+      if (batch.length) yield batch;
+      if (batch.length < BATCH) return;
+      after = batch[batch.length - 1].ticketNumber;
     }
   }
 
@@ -143,6 +153,14 @@ export class DrawRepository extends BaseRepository<Drawing> {
       ],
       order: { drawingTime: 'ASC' },
       take: 500,
+    });
+  }
+
+  /** Drawings past their drawing time that are neither drawn nor cancelled (drafts were never scheduled). */
+  countOverdue(now: Date): Promise<number> {
+    return this.manager.getRepository(Drawing).countBy({
+      status: In(['scheduled', 'open', 'closed']),
+      drawingTime: LessThanOrEqual(now),
     });
   }
 

@@ -4,6 +4,7 @@ import {
   type Caller,
   Clock,
   ConflictError,
+  Metrics,
   NotFoundError,
   ServiceUnavailableError,
   sha256Hex,
@@ -92,6 +93,7 @@ export class DrawingExecutionService {
     private readonly beacon: BeaconService,
     private readonly winnersAwarded: WinnersAwardedHooks,
     private readonly auditTrail: AuditLogService,
+    private readonly metrics: Metrics,
   ) {}
 
   /** Moves a drawing to `to` along the state machine (409 otherwise); the admin PUT and the scheduler use it. */
@@ -179,6 +181,21 @@ export class DrawingExecutionService {
     if (drawing.status !== 'closed') {
       throw new ConflictError(`Cannot execute a ${drawing.status} drawing (it must be closed)`);
     }
+    try {
+      await this.draw(drawing, caller);
+    } catch (error) {
+      // A beacon round not out yet is the normal wait, not a failure: a later tick draws it.
+      if (!(error instanceof BeaconNotAvailableError)) {
+        this.metrics.drawingsExecuted.inc({ drawing_type: drawing.drawingType, outcome: 'failed' });
+      }
+      throw error;
+    }
+    return this.verification(id);
+  }
+
+  /** Claims the closed drawing and draws it, in one unit of work; does nothing if another execution claimed it. */
+  private async draw(drawing: Drawing, caller: Caller): Promise<void> {
+    const id = drawing.id;
     // Outside the unit of work (a network call): the round, verified; without it the drawing waits.
     const beacon = await this.beaconOf(drawing);
     await this.unitOfWork.run(async () => {
@@ -214,8 +231,11 @@ export class DrawingExecutionService {
         ...snapshot(await this.getOrFail(id)),
         winners: winners.map((w) => ({ rank: w.prizeRank, ticket: w.ticketNumber })),
       });
+      // Counted once the draw has committed, by the execution that claimed it.
+      await this.unitOfWork.afterCommit(async () =>
+        this.metrics.drawingsExecuted.inc({ drawing_type: drawing.drawingType, outcome: 'completed' }),
+      );
     });
-    return this.verification(id);
   }
 
   /**
