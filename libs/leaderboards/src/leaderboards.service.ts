@@ -122,7 +122,19 @@ export class LeaderboardsService implements OnModuleInit {
   /** Each board's current period, for countdowns. */
   windows(): PeriodWindow[] {
     const now = this.clock.now();
-    return PERIODS.map((period) => currentWindow(period, now, this.config.competitionTimeZone));
+    return PERIODS.map((period) => this.windowAt(period, now));
+  }
+
+  /** The last window computed per period: the zone arithmetic cost ~6 % of a cached board read. */
+  private readonly lastWindows = new Map<Period, PeriodWindow>();
+
+  /** currentWindow, reused while `now` falls inside the last one computed (any clock, moved or not). */
+  private windowAt(period: Period, now: Date): PeriodWindow {
+    const last = this.lastWindows.get(period);
+    if (last && (!last.start || (last.start <= now && now < last.end!))) return last;
+    const window = currentWindow(period, now, this.config.competitionTimeZone);
+    this.lastWindows.set(period, window);
+    return window;
   }
 
   /**
@@ -139,7 +151,7 @@ export class LeaderboardsService implements OnModuleInit {
     const userId = userIdOf(caller);
     const tierCode = tier ?? (userId ? await this.rollups.tierOf(userId) : null);
     if (!tierCode) throw new UnprocessableError(NO_TIER);
-    const window = currentWindow(period, this.clock.now(), this.config.competitionTimeZone);
+    const window = this.windowAt(period, this.clock.now());
     const board: Board = { tierCode, periodKey: window.key };
     const skip = (page - 1) * perPage;
     const { total, rankings, generatedAt } = await this.cache.getOrLoad(
