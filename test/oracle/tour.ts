@@ -205,9 +205,8 @@ export const TOUR: Record<string, Calls> = {
       repo.earnedSince(id, at),
     earnedOn: (repo: { earnedOn(u: string, day: string): Promise<unknown> }) =>
       repo.earnedOn(id, '2026-03-08'),
-    findByIdempotencyKeys: (repo: { findByIdempotencyKeys(k: string[]): Promise<unknown> }) =>
-      repo.findByIdempotencyKeys(['activity:1:v1', 'activity:2:v1']),
-    latest: (repo: { latest(u: string): Promise<unknown> }) => repo.latest(id),
+    forPosting: (repo: { forPosting(u: string, k: string[]): Promise<unknown> }) =>
+      repo.forPosting(id, ['activity:1:v1', 'activity:2:v1']),
     appendMany: (repo: { appendMany(e: object[]): Promise<unknown> }, kit) =>
       kit.inTransaction(() =>
         repo.appendMany(
@@ -238,8 +237,8 @@ export const TOUR: Record<string, Calls> = {
       }),
     ownerFacts: (repo: ActivitiesRepository) => repo.ownerFacts(id),
     connectionsOf: (repo: ActivitiesRepository) => repo.connectionsOf(id),
-    findByExternalIds: (repo: ActivitiesRepository) =>
-      repo.findByExternalIds(id, ['wk-1', 'daily:2026-03-08:steps']),
+    findByExternalIdsOrDays: (repo: ActivitiesRepository) =>
+      repo.findByExternalIdsOrDays(id, ['wk-1', 'daily:2026-03-08:steps'], ['2026-03-08', '2026-03-09']),
     findByDays: (repo: ActivitiesRepository) => repo.findByDays(id, ['2026-03-08', '2026-03-09']),
     findBetweenDays: (repo: ActivitiesRepository) => repo.findBetweenDays(id, '2026-03-01', '2026-03-31'),
     earningDays: (repo: ActivitiesRepository) => repo.earningDays(id, '2026-03-09', 1000),

@@ -97,10 +97,10 @@ export class LedgerService {
     const results = await this.unitOfWork.run(async (): Promise<PostResult[]> => {
       const { pointBalance, boardTier } = await this.lock(userId);
       // Under the lock: a concurrent post with the same key has committed or not started.
-      const posted = await this.ledger.findByIdempotencyKeys(
+      const { posted, latest: previous } = await this.ledger.forPosting(
+        userId,
         postings.map((posting) => posting.idempotencyKey),
       );
-      const previous = await this.ledger.latest(userId);
       if ((previous?.balanceAfter ?? 0) !== pointBalance) {
         // The ledger and the balance disagree: refuse rather than chain a wrong balance_after.
         throw new Error(`Ledger of user ${userId} does not match its balance`);

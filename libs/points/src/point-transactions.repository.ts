@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { In } from 'typeorm';
 import { BaseRepository, chunk, DataContext } from '@fittrack/core';
 import { PointTransaction } from './entities/point-transaction.entity';
 
@@ -24,25 +23,33 @@ export class PointTransactionsRepository extends BaseRepository<PointTransaction
     });
   }
 
-  /** The entries posted under any of these idempotency keys. */
-  async findByIdempotencyKeys(idempotencyKeys: string[]): Promise<PointTransaction[]> {
-    const entries: PointTransaction[] = [];
-    for (const keys of chunk([...new Set(idempotencyKeys)])) {
-      entries.push(...(await this.repository.findBy({ idempotencyKey: In(keys) })));
+  /**
+   * What a posting reads under the user's lock, in one query per 1,000 keys: the entries already posted
+   * under any of `idempotencyKeys` (by any user) and the user's latest entry (highest sequence; null for
+   * an empty ledger).
+   */
+  async forPosting(
+    userId: string,
+    idempotencyKeys: string[],
+  ): Promise<{ posted: PointTransaction[]; latest: PointTransaction | null }> {
+    const rows: PointTransaction[] = [];
+    for (const [i, keys] of chunk([...new Set(idempotencyKeys)]).entries()) {
+      const query = this.repository.createQueryBuilder('t').where('t.idempotencyKey IN (:...keys)', { keys });
+      if (i === 0) {
+        query.orWhere(
+          (qb) =>
+            `(t.userId = :userId AND t.sequence = ${qb.subQuery().select('MAX(m.sequence)').from(PointTransaction, 'm').where('m.userId = :userId').getQuery()})`,
+          { userId },
+        );
+      }
+      rows.push(...(await query.getMany()));
     }
-    return entries;
-  }
-
-  /** The user's latest entry (highest sequence), or null for an empty ledger. */
-  latest(userId: string): Promise<PointTransaction | null> {
-    return this.repository
-      .createQueryBuilder('t')
-      .where('t.userId = :userId', { userId })
-      .andWhere(
-        (qb) =>
-          `t.sequence = ${qb.subQuery().select('MAX(m.sequence)').from(PointTransaction, 'm').where('m.userId = :userId').getQuery()}`,
-      )
-      .getOne();
+    const keys = new Set(idempotencyKeys);
+    // The latest entry is among the rows: the user's row of the highest sequence.
+    const latest = rows
+      .filter((row) => row.userId === userId)
+      .reduce<PointTransaction | null>((top, row) => (!top || row.sequence > top.sequence ? row : top), null);
+    return { posted: rows.filter((row) => keys.has(row.idempotencyKey)), latest };
   }
 
   /**

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { In } from 'typeorm';
+import { Brackets, In } from 'typeorm';
 import {
   addDays,
   type AppConfig,
@@ -62,13 +62,29 @@ export class ActivitiesRepository extends BaseRepository<Activity> {
     });
   }
 
-  /** The user's stored records with these external ids (any provider: the caller matches the provider). */
-  async findByExternalIds(userId: string, externalIds: string[]): Promise<Activity[]> {
-    const rows: Activity[] = [];
-    for (const ids of chunk([...new Set(externalIds)])) {
-      rows.push(...(await this.repository.findBy({ userId, externalId: In(ids) })));
+  /**
+   * The user's stored records with any of these external ids (any provider: the caller matches the
+   * provider) or on any of these days, in one query while both lists fit one IN-list (ingestion's read).
+   */
+  async findByExternalIdsOrDays(userId: string, externalIds: string[], days: string[]): Promise<Activity[]> {
+    const idChunks = chunk([...new Set(externalIds)]);
+    const dayChunks = chunk([...new Set(days)]);
+    const rows = new Map<string, Activity>();
+    for (let i = 0; i < Math.max(idChunks.length, dayChunks.length); i++) {
+      const [ids, part] = [idChunks[i] ?? [], dayChunks[i] ?? []];
+      const found = await this.repository
+        .createQueryBuilder('a')
+        .where('a.userId = :userId', { userId })
+        .andWhere(
+          new Brackets((qb) => {
+            if (ids.length) qb.orWhere('a.externalId IN (:...ids)', { ids });
+            if (part.length) qb.orWhere('a.day IN (:...part)', { part });
+          }),
+        )
+        .getMany();
+      for (const row of found) rows.set(row.id, row);
     }
-    return rows;
+    return [...rows.values()];
   }
 
   /** Every record of the user's days (withdrawn and duplicates too: the day is recomputed from all). */

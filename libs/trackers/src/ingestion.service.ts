@@ -173,11 +173,25 @@ export class IngestionService {
     await this.ledger.lockUser(userId);
     const context = await this.contextOf(userId);
     const now = this.clock.now();
+    const dayOf = (record: NormalisedRecord) =>
+      recordDay(
+        {
+          type: record.type,
+          startTime: record.startTime,
+          localDate: record.localDate,
+          utcOffsetMinutes: record.utcOffsetMinutes,
+        },
+        context.zones,
+      );
+    // One read: the stored versions of these records and every record of the days they fall on (a
+    // revision that moves a record off another day reads that day below).
+    const externalIds = new Set(records.map(externalIdOf));
+    const arrivingDays = new Set(records.filter((r) => r.uploadType !== 'delete').map(dayOf));
+    const read = await this.activities.findByExternalIdsOrDays(userId, [...externalIds], [...arrivingDays]);
     const stored = new Map(
-      (await this.activities.findByExternalIds(userId, records.map(externalIdOf))).map((row) => [
-        `${row.provider}|${row.externalId}`,
-        row,
-      ]),
+      read
+        .filter((row) => externalIds.has(row.externalId))
+        .map((row) => [`${row.provider}|${row.externalId}`, row]),
     );
     const touchedDays = new Set<string>();
     const inserts: Partial<Activity>[] = [];
@@ -199,15 +213,7 @@ export class IngestionService {
         continue;
       }
       const figures = figuresOf(record);
-      const day = recordDay(
-        {
-          type: record.type,
-          startTime: record.startTime,
-          localDate: record.localDate,
-          utcOffsetMinutes: record.utcOffsetMinutes,
-        },
-        context.zones,
-      );
+      const day = dayOf(record);
       const reasons = implausibleReasons(
         {
           type: record.type,
@@ -263,11 +269,11 @@ export class IngestionService {
     }
 
     // The touched days as they are now: stored rows, with this batch's new and revised rows in their place.
+    const otherDays = [...touchedDays].filter((day) => !arrivingDays.has(day));
     const dayRows = new Map(
-      (touchedDays.size ? await this.activities.findByDays(userId, [...touchedDays]) : []).map((row) => [
-        row.id,
-        row,
-      ]),
+      [...read, ...(otherDays.length ? await this.activities.findByDays(userId, otherDays) : [])]
+        .filter((row) => touchedDays.has(row.day))
+        .map((row) => [row.id, row]),
     );
     for (const row of stored.values()) {
       if (touchedDays.has(row.day)) dayRows.set(row.id, row);
