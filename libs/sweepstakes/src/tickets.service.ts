@@ -84,9 +84,11 @@ export class TicketsService {
       const first = await this.tickets.spendByKey(key);
       if (first) return this.replay(first, drawingId, buyer.userId);
     }
-    const drawing = await this.checkEntry(drawingId, buyer);
-    const cost = drawing.ticketCostPoints * quantity;
     return this.unitOfWork.run(async () => {
+      // The checks read on the unit's connection: one pool checkout a purchase, not one per read, while
+      // every buyer of a hot drawing queues for connections.
+      const drawing = await this.checkEntry(drawingId, buyer);
+      const cost = drawing.ticketCostPoints * quantity;
       const { entry, replayed } = await this.ledger.post({
         userId: buyer.userId,
         type: 'spend',
@@ -118,8 +120,8 @@ export class TicketsService {
   /** No purchase necessary: one ticket per user per drawing at 0 points, the same odds as a bought one. */
   async freeEntry(drawingId: string, caller: Caller): Promise<{ ticket: Ticket; odds: Odds }> {
     const entrant = this.entrant(caller);
-    await this.checkEntry(drawingId, entrant);
     return this.unitOfWork.run(async () => {
+      await this.checkEntry(drawingId, entrant);
       // The user's lock first, as purchases take it: two free entries of one user cannot both pass, and
       // the user's count is stable until commit.
       await this.ledger.lockUser(entrant.userId);
