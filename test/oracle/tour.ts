@@ -366,6 +366,8 @@ export const TOUR: Record<string, Calls> = {
       repo.hasFreeEntry(id, id),
     byPurchase: (repo: { byPurchase(p: string): Promise<unknown> }) => repo.byPurchase(id),
     purchasesOf: (repo: { purchasesOf(d: string): Promise<unknown> }) => repo.purchasesOf(id),
+    spendByKey: (repo: { spendByKey(k: string): Promise<unknown> }) =>
+      repo.spendByKey(`tickets:${id}:${id}:k`),
     spendEntry: (repo: { spendEntry(p: string): Promise<unknown> }) => repo.spendEntry(id),
     ownerOf: (repo: { ownerOf(d: string, n: number): Promise<unknown> }) => repo.ownerOf(id, 3),
     countExcluding: [
@@ -413,6 +415,7 @@ export const TOUR: Record<string, Calls> = {
         }),
       ),
     due: (repo: { due(now: Date): Promise<unknown> }) => repo.due(at),
+    countOverdue: (repo: { countOverdue(now: Date): Promise<unknown> }) => repo.countOverdue(at),
     audit: (repo: { audit(e: object): Promise<unknown> }) =>
       repo.audit({
         actorId: id,
