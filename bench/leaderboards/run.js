@@ -10,7 +10,8 @@
  * around_me as an OFFSET page (the earlier method) for comparison. Cached reads and HTTP throughput:
  * bench/leaderboards/http.js.
  * Env: BENCH_DBS=sqlite,postgres  BENCH_USERS=200000  BENCH_REQUESTS=300  DATABASE_URL (server for PostgreSQL;
- * database `fittrack_bench_lb` is created there).
+ * database BENCH_PG_DATABASE, default `fittrack_bench_lb`, is created there). BENCH_REUSE=1 keeps the
+ * data a previous run loaded (same BENCH_USERS) instead of loading it again (minutes on PostgreSQL).
  */
 const { randomUUID } = require('node:crypto');
 const { mkdirSync, rmSync } = require('node:fs');
@@ -27,6 +28,8 @@ const TIERS = ['M', 'F'].flatMap((s) =>
 );
 const WEEKS = ['2026-01-05', '2026-01-12', '2026-01-19', '2026-01-26'];
 const BOARD = { tier: 'OPEN', period: 'weekly:2026-01-12' };
+const PG_DATABASE = process.env.BENCH_PG_DATABASE ?? 'fittrack_bench_lb';
+const REUSE = process.env.BENCH_REUSE === '1';
 
 /** Deterministic pseudo-random points. */
 let seed = 42;
@@ -92,11 +95,14 @@ async function withPostgres(run) {
     connectionString: Object.assign(new URL(server), { pathname: '/postgres' }).href,
   });
   await admin.connect();
-  await admin.query('DROP DATABASE IF EXISTS fittrack_bench_lb');
-  await admin.query('CREATE DATABASE fittrack_bench_lb');
+  const exists = (await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [PG_DATABASE])).rowCount;
+  if (!REUSE || !exists) {
+    await admin.query(`DROP DATABASE IF EXISTS "${PG_DATABASE}"`);
+    await admin.query(`CREATE DATABASE "${PG_DATABASE}"`);
+  }
   await admin.end();
   const client = new Client({
-    connectionString: Object.assign(new URL(server), { pathname: '/fittrack_bench_lb' }).href,
+    connectionString: Object.assign(new URL(server), { pathname: `/${PG_DATABASE}` }).href,
   });
   await client.connect();
   const db = {
@@ -122,7 +128,7 @@ async function withSqlite(run) {
   const dir = join(__dirname, '../../data/bench');
   mkdirSync(dir, { recursive: true });
   const file = join(dir, 'leaderboards.sqlite');
-  rmSync(file, { force: true });
+  if (!REUSE) rmSync(file, { force: true });
   const sqlite = new Database(file);
   sqlite.pragma('journal_mode = WAL');
   // Positional `?` in the order the $n appear.
@@ -154,6 +160,18 @@ async function withSqlite(run) {
 }
 
 async function load(db, commit) {
+  if (REUSE) {
+    const [found] = await db
+      .all(`SELECT COUNT(DISTINCT "user_id") AS "n" FROM "leaderboard_rollups" WHERE "period_key" = $1`, [
+        'alltime',
+      ])
+      .catch(() => [{ n: 0 }]);
+    if (Number(found.n) === USERS) {
+      commit?.();
+      return { rows: 'reused', seconds: '0' };
+    }
+    await db.exec('DROP TABLE IF EXISTS "leaderboard_rollups"');
+  }
   await db.exec(DDL[0]);
   const started = performance.now();
   let batch = [];
