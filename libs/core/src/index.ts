@@ -33,6 +33,8 @@ export * from './health/readiness-check.decorator';
 export * from './logging/logging';
 export * from './logging/request-context';
 export * from './metrics/metrics';
+export * from './metrics/metrics-access';
+export * from './metrics/metrics-server';
 export * from './metrics/http-metrics.middleware';
 export * from './sentry/sentry';
 export * from './core.module';
