@@ -12,8 +12,9 @@ import { Logger as PinoLogger } from 'nestjs-pino';
 import { WorkerModule } from './worker.module';
 
 /**
- * Services mode: consumes the Bull queues on REDIS_URL. SIGTERM/SIGINT close the context, which stops
- * taking new jobs, lets running ones finish (Bull's close waits for them) and releases the database pool.
+ * Services mode: consumes the Bull queues on REDIS_URL; with WORKER_METRICS_PORT it also serves /metrics
+ * and /health/live (MetricsServer). SIGTERM/SIGINT close the context, which stops taking new jobs, lets
+ * running ones finish (Bull's close waits for them), releases the database pool and closes the listener last.
  */
 async function bootstrap(): Promise<void> {
   // Validate first: without Redis there is nothing to consume (the API runs jobs in-process).

@@ -1,11 +1,11 @@
 import { Controller, Get, Header, Req } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request } from 'express';
-import { timingSafeEqual } from 'node:crypto';
 import { type AppConfig, InjectConfig } from '../config/app-config';
 import { NotFoundError } from '../errors/domain-errors';
 import { Public } from '../http/public.decorator';
 import { Metrics } from './metrics';
+import { mayScrapeMetrics } from './metrics-access';
 
 /**
  * GET /metrics (outside /api/v1) in Prometheus's text format. With METRICS_TOKEN set it needs
@@ -25,15 +25,7 @@ export class MetricsController {
   @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
   @Header('Cache-Control', 'no-store')
   async scrape(@Req() request: Request): Promise<string> {
-    if (!this.allowed(request.header('authorization'))) throw new NotFoundError('Route');
+    if (!mayScrapeMetrics(this.config, request.header('authorization'))) throw new NotFoundError('Route');
     return this.metrics.scrape();
-  }
-
-  private allowed(authorization: string | undefined): boolean {
-    const token = this.config.metricsToken;
-    if (!token) return !this.config.production;
-    const given = Buffer.from(/^Bearer (.+)$/.exec(authorization ?? '')?.[1] ?? '');
-    const expected = Buffer.from(token);
-    return given.length === expected.length && timingSafeEqual(given, expected);
   }
 }
