@@ -288,6 +288,25 @@ const rssMb = (pid) => {
   }
 };
 
+/** CPU seconds a process has used (user + system), from /proc: what the work cost, whatever the load. */
+const TICKS_PER_SECOND = 100;
+const cpuSeconds = (pid) => {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+  } catch {
+    return null;
+  }
+};
+
+/** CPU seconds of each PostgreSQL backend serving this database (pool connections live for the run). */
+async function databaseCpu(ds) {
+  const rows = await ds.query('SELECT pid FROM pg_stat_activity WHERE datname = $1', [DATABASE]);
+  return new Map(rows.map(({ pid }) => [pid, cpuSeconds(pid) ?? 0]));
+}
+const cpuDelta = (before, after) =>
+  [...after.entries()].reduce((total, [pid, cpu]) => total + cpu - (before.get(pid) ?? 0), 0);
+
 /** Latency per millisecond bucket (to 60 s), statuses and failures over every autocannon instance. */
 class Tally {
   latency = new Uint32Array(60_001);
@@ -396,6 +415,8 @@ async function main() {
     await sync.enqueueDue();
 
     const before = await Promise.all(bases.map(scrape));
+    const cpuBefore = { apis: apis.map((c) => cpuSeconds(c.pid)), worker: cpuSeconds(worker.pid) };
+    const dbCpuBefore = await databaseCpu(ds);
     const pool = { maxInUse: 0, max: 0, maxWaiting: 0, samplesWaiting: 0, samples: 0 };
     const rss = [];
     const sampleRss = () =>
@@ -434,6 +455,9 @@ async function main() {
     sampleRss();
     const after = await Promise.all(bases.map(scrape));
     const loadEnd = loadavg();
+    const apiCpu = apis.reduce((total, c, i) => total + cpuSeconds(c.pid) - cpuBefore.apis[i], 0);
+    const workerCpu = cpuSeconds(worker.pid) - cpuBefore.worker;
+    const dbCpu = cpuDelta(dbCpuBefore, await databaseCpu(ds));
 
     const failures = results.reduce((n, r) => n + r.errors + r.timeouts, 0);
     const non2xx = [...tally.statuses.entries()].filter(([s]) => s < 200 || s >= 300);
@@ -508,6 +532,9 @@ async function main() {
         `leaderboard cache: ${hitRate === null ? 'n/a' : `${hitRate.toFixed(1)} % hits`} (${hits} hits, ${misses} misses)`,
         `syncs: ${synced} connections synced during the run (${(synced / seconds).toFixed(2)}/s; plan rate ${(USERS / 900).toFixed(2)}/s), ${activities} activities stored, tracker queue at the end ${JSON.stringify(queue)}`,
         `tickets bought: ${tickets}`,
+        `CPU used: APIs ${apiCpu.toFixed(1)} s (${((1000 * apiCpu) / tally.count).toFixed(2)} ms a request), ` +
+          `worker ${workerCpu.toFixed(1)} s (${synced ? ((1000 * workerCpu) / synced).toFixed(0) : 'n/a'} ms a sync), ` +
+          `PostgreSQL backends of this database ${dbCpu.toFixed(1)} s (${((1000 * dbCpu) / tally.count).toFixed(2)} ms a request, syncs included)`,
         `RSS start → mid → end: ${apis.map((_, i) => `api${i + 1} ${mb(rss[0].apis[i])} → ${mb(mid.apis[i])} → ${mb(last.apis[i])} (${growth(mid.apis[i], last.apis[i])} over the second half)`).join('; ')}; worker ${mb(rss[0].worker)} → ${mb(mid.worker)} → ${mb(last.worker)}`,
         `load average at the end: ${loadEnd.map((l) => l.toFixed(2)).join(' ')}`,
         `targets: ${Object.entries(checks)
