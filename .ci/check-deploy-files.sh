@@ -3,7 +3,8 @@
 #  - docker/docker-compose.yml and docker/docker-compose.prod.yml parse and resolve (`docker compose config`,
 #    or the legacy `docker-compose` client, which does not know the top-level `name:`, on a copy without it);
 #  - docker/Dockerfile with hadolint when installed (skipped with a note otherwise);
-#  - the Prometheus alert rules: `promtool check rules` and their unit tests (`promtool test rules`).
+#  - the Prometheus alert rules: `promtool check rules` and their unit tests (`promtool test rules`);
+#  - the Prometheus config (`promtool check config`, on a copy beside a placeholder token file).
 # Prints one `ok:` or `FAILED:` line per check; exits non-zero when one failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -41,6 +42,14 @@ if command -v promtool >/dev/null; then
     ok 'Prometheus alert rules (promtool check + test)'
   else
     bad 'Prometheus alert rules'
+  fi
+  # The config reads the scrape token from metrics-token beside it (not in git); promtool checks it exists.
+  cp monitoring/prometheus/prometheus.yml monitoring/prometheus/alerts.yml "$tmp/"
+  echo placeholder >"$tmp/metrics-token"
+  if promtool check config "$tmp/prometheus.yml"; then
+    ok 'monitoring/prometheus/prometheus.yml (promtool check config)'
+  else
+    bad 'monitoring/prometheus/prometheus.yml'
   fi
 else
   bad 'promtool not installed (Debian: apt-get install prometheus)'
