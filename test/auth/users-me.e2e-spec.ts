@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
 import { UsersRepository } from '@fittrack/users';
 import { createUserWithToken } from '../support/api-client';
 import { createTestApp, TestApp } from '../support/test-app';
@@ -32,6 +34,44 @@ describe('/users/me, public profiles, RBAC scenarios and the dev mailbox', () =>
       await t.app.get(UsersRepository).updateColumns(admin.user.id, { role: 'user' });
       await admin.client.get('/admin/users').expect(403);
     });
+  });
+
+  it('GET /users/me carries the live tracker connections (one read), not a deleted one', async () => {
+    const user = await createUserWithToken(t);
+    const connections = t.app.get(DataSource).getRepository('TrackerConnection');
+    const lastSyncAt = new Date('2026-05-31T20:45:00.000Z');
+    await connections.save([
+      {
+        id: randomUUID(),
+        userId: user.user.id,
+        provider: 'google_fit',
+        isPrimary: false,
+        syncStatus: 'error',
+      },
+      {
+        id: randomUUID(),
+        userId: user.user.id,
+        provider: 'fitbit',
+        isPrimary: true,
+        syncStatus: 'ok',
+        lastSyncAt,
+      },
+      {
+        id: randomUUID(),
+        userId: user.user.id,
+        provider: 'apple_health',
+        isPrimary: false,
+        deletedAt: new Date('2026-05-01T00:00:00.000Z'),
+      },
+    ]);
+    const me = await user.client.get('/users/me').expect(200);
+    expect(me.body.connections).toEqual([
+      { provider: 'fitbit', is_primary: true, sync_status: 'ok', last_sync_at: lastSyncAt.toISOString() },
+      { provider: 'google_fit', is_primary: false, sync_status: 'error', last_sync_at: null },
+    ]);
+    expect(me.body).toMatchObject({ id: user.user.id, email_verified: true, point_balance: 0 });
+    expect(me.body.profile).toMatchObject({ display_name: 'Test User', date_of_birth: '1990-01-01' });
+    expect(Date.parse(me.body.created_at)).not.toBeNaN();
   });
 
   it('PUT /users/me changes the display name only; role and status are rejected', async () => {
