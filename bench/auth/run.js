@@ -4,7 +4,7 @@
 // baseline alternate, default 3; the median round is reported), BENCH_SKIP_LOGIN=1,
 // BENCH_CPU_PROF=<dir> (the API writes a V8 CPU profile there when it stops).
 const { spawn } = require('node:child_process');
-const { mkdtempSync, rmSync, writeFileSync } = require('node:fs');
+const { mkdtempSync, readFileSync, rmSync, writeFileSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { join } = require('node:path');
 const autocannon = require('autocannon');
@@ -15,6 +15,12 @@ const BASE = `http://127.0.0.1:${PORT}`;
 const DURATION = Number(process.env.BENCH_DURATION || 10);
 const ROUNDS = Number(process.env.BENCH_ROUNDS || 3);
 const PASSWORD = 'Bench-Passw0rd!2026';
+
+/** User + system CPU seconds a process has used so far (Linux /proc; clock ticks of 10 ms). */
+function cpuSeconds(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -138,14 +144,27 @@ async function main() {
       });
       await run({ url: `http://127.0.0.1:${PORT + 1}/api/v1/users/me`, duration: 3 });
       for (let round = 0; round < ROUNDS; round++) {
+        const apiCpu = cpuSeconds(api.pid);
         const me = await run({
           url: `${BASE}/api/v1/users/me`,
           headers: { authorization: `Bearer ${token}` },
           connections: 16,
         });
         if (me.non2xx || me.errors) throw new Error(`GET /users/me failed ${me.non2xx + me.errors} times`);
+        const apiCpuS = cpuSeconds(api.pid) - apiCpu;
+        const bareCpu = cpuSeconds(bare.pid);
         const baseline = await run({ url: `http://127.0.0.1:${PORT + 1}/api/v1/users/me`, connections: 16 });
-        rounds.push({ me, baseline, ratio: me.requests.average / baseline.requests.average });
+        const bareCpuS = cpuSeconds(bare.pid) - bareCpu;
+        rounds.push({
+          me,
+          baseline,
+          ratio: me.requests.average / baseline.requests.average,
+          // CPU time per request of each server: what the machine's load does not change.
+          cpuUs: {
+            api: (apiCpuS * 1e6) / me.requests.total,
+            bare: (bareCpuS * 1e6) / baseline.requests.total,
+          },
+        });
       }
     } finally {
       bare.kill('SIGTERM');
@@ -160,6 +179,8 @@ async function main() {
       summary('bare Express, same JSON', baseline),
     ];
     console.table(rows);
+    const cpu = rounds.map((r) => `${r.cpuUs.api.toFixed(0)} vs ${r.cpuUs.bare.toFixed(0)} µs`);
+    console.log(`CPU per request, API vs bare Express, by round: ${cpu.join('; ')}`);
     console.log(
       `GET /users/me reaches ${(median.ratio * 100).toFixed(1)}% of the bare Express app's throughput ` +
         `(median of ${ROUNDS} rounds; each: ${rounds.map((r) => (r.ratio * 100).toFixed(1)).join(', ')} %)`,

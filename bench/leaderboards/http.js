@@ -13,7 +13,7 @@
  */
 const { spawn } = require('node:child_process');
 const { randomUUID } = require('node:crypto');
-const { mkdtempSync, rmSync, writeFileSync } = require('node:fs');
+const { mkdtempSync, readFileSync, rmSync, writeFileSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { join } = require('node:path');
 const autocannon = require('autocannon');
@@ -103,6 +103,12 @@ async function prepare() {
   } finally {
     await app.close();
   }
+}
+
+/** User + system CPU seconds a process has used so far (Linux /proc; clock ticks of 10 ms). */
+function cpuSeconds(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 function startProcess(args, env) {
@@ -207,9 +213,19 @@ async function main() {
     await cannon(`http://127.0.0.1:${BARE_PORT}${PATH}`, null, 3);
     const rounds = [];
     for (let round = 0; round < ROUNDS; round++) {
+      const apiCpu = cpuSeconds(api.pid);
       const app = await cannon(base + PATH, tokens);
+      const apiCpuS = cpuSeconds(api.pid) - apiCpu;
+      const bareCpu = cpuSeconds(bare.pid);
       const express = await cannon(`http://127.0.0.1:${BARE_PORT}${PATH}`);
-      rounds.push({ app, express, ratio: app.requests.average / express.requests.average });
+      const bareCpuS = cpuSeconds(bare.pid) - bareCpu;
+      rounds.push({
+        app,
+        express,
+        ratio: app.requests.average / express.requests.average,
+        // CPU time per request of each server: what the machine's load does not change.
+        cpuUs: [(apiCpuS * 1e6) / app.requests.total, (bareCpuS * 1e6) / express.requests.total],
+      });
     }
     const ratios = rounds.map((r) => r.ratio).sort((a, b) => a - b);
     const { app, express } = rounds.find((r) => r.ratio === ratios[Math.floor(ratios.length / 2)]);
@@ -232,6 +248,7 @@ async function main() {
             express_failed: failed(express),
             ratio_pct: Number(((app.requests.average / express.requests.average) * 100).toFixed(1)),
             rounds_ratio_pct: rounds.map((r) => Number((r.ratio * 100).toFixed(1))),
+            rounds_cpu_us_per_request_api_vs_express: rounds.map((r) => r.cpuUs.map(Math.round)),
             target_pct: 50,
           },
         },
