@@ -125,6 +125,43 @@ async function pool(count, width, task) {
   );
 }
 
+/**
+ * Samples the bench database's sessions every 50 ms from a connection of its own (pg_stat_activity): how
+ * often the app's connections wait on a lock (the drawing row), run a statement, or sit idle in a
+ * transaction waiting for the app's next statement. `stop()` returns each state's share of the samples.
+ */
+function sessionStates(url) {
+  const { Client } = require('pg');
+  const client = new Client({ connectionString: url });
+  const counts = {};
+  let samples = 0;
+  let running = true;
+  const loop = (async () => {
+    await client.connect();
+    while (running) {
+      const { rows } = await client.query(
+        `SELECT CASE WHEN wait_event_type = 'Lock' THEN 'waiting on a lock'
+                     WHEN state = 'active' THEN 'running a statement'
+                     WHEN state = 'idle in transaction' THEN 'in a transaction, waiting for the app'
+                     ELSE 'idle in the pool' END AS what, count(*)::int AS n
+           FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()
+          GROUP BY 1`,
+      );
+      for (const row of rows) counts[row.what] = (counts[row.what] ?? 0) + row.n;
+      samples++;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    await client.end();
+  })();
+  return {
+    stop: async () => {
+      running = false;
+      await loop;
+      return Object.fromEntries(Object.entries(counts).map(([what, n]) => [what, n / samples]));
+    },
+  };
+}
+
 /** Part 1, in the child: concurrent purchases, then the plain-INSERT ceiling, then the invariants. */
 async function purchases() {
   const ctx = await boot();
@@ -152,6 +189,7 @@ async function purchases() {
   const principal = (userId) => ({ userId, email: 'x', role: 'user', jti: 'x', exp: 0 });
   const outcomes = { bought: 0, insufficient: 0, other: [] };
   const cpuBefore = process.cpuUsage();
+  const sampling = sessionStates(process.env.DATABASE_URL);
   const started = performance.now();
   await Promise.all(
     buyers.map(async (userId) => {
@@ -167,6 +205,7 @@ async function purchases() {
     }),
   );
   const buySeconds = (performance.now() - started) / 1000;
+  const sessions = await sampling.stop();
   const cpu = process.cpuUsage(cpuBefore);
   const nodeCpuSeconds = (cpu.user + cpu.system) / 1e6;
 
@@ -252,6 +291,7 @@ async function purchases() {
     otherSample: [...new Set(outcomes.other)].slice(0, 2),
     buySeconds,
     nodeCpuSeconds,
+    sessions,
     insertSeconds,
     numberedSeconds,
     problems,
@@ -380,6 +420,11 @@ async function main() {
         `${((rate / ceiling) * 100).toFixed(1)} % of the ceiling; numbered INSERT (lock, insert, total, commit) ` +
         `${r.numberedSeconds.toFixed(2)} s = ${Math.round(numbered)} rows/s, purchases at ` +
         `${((rate / numbered) * 100).toFixed(1)} % of it (load ${load()})`,
+    );
+    console.log(
+      `  the app's database sessions on average: ${Object.entries(r.sessions)
+        .map(([what, n]) => `${n.toFixed(1)} ${what}`)
+        .join(', ')}`,
     );
     if (r.other) console.log(`  ${r.other} purchases failed otherwise: ${r.otherSample.join('; ')}`);
     console.log(
