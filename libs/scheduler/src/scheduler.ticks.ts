@@ -47,6 +47,7 @@ export class SchedulerTicks implements OnApplicationBootstrap {
       },
       { name: 'due-drawings', cronTime: '* * * * *', run: () => this.dueDrawings() },
       { name: 'fulfillment-deadlines', cronTime: '7 * * * *', run: () => this.fulfillmentDeadlines() },
+      { name: 'webhook-retention', cronTime: '35 3 * * *', run: () => this.webhookRetention() },
       // Due tracker connections, one sync job each (job id: connection and 15-minute slot).
       {
         name: 'terra-sync',
@@ -60,6 +61,12 @@ export class SchedulerTicks implements OnApplicationBootstrap {
   async birthdayTiers(): Promise<void> {
     const date = calendarDateIn(this.clock.now(), this.config.competitionTimeZone);
     await this.queue.enqueue(JobName.RecalculateBirthdayTiers, { date }, { jobId: `birthday-tiers:${date}` });
+  }
+
+  /** Enqueues the day's purge of old webhook events (job id: the competition day), at a quiet hour. */
+  async webhookRetention(): Promise<void> {
+    const date = calendarDateIn(this.clock.now(), this.config.competitionTimeZone);
+    await this.queue.enqueue(JobName.PurgeWebhookEvents, { date }, { jobId: `webhook-retention:${date}` });
   }
 
   /** Enqueues the minute's drawings step (job id: the minute, so two workers ticking enqueue it once). */

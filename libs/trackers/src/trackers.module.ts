@@ -20,6 +20,7 @@ import { SyncService } from './sync.service';
 import { WebhooksController } from './webhooks.controller';
 import { WebhookEventsRepository } from './webhooks.repository';
 import { WebhooksService } from './webhooks.service';
+import { WebhookRetentionHandler } from './webhook-retention.job';
 import { TERRA_PROVIDERS, TerraRuntime } from './terra/terra.providers';
 
 @Module({
@@ -41,6 +42,7 @@ import { TERRA_PROVIDERS, TerraRuntime } from './terra/terra.providers';
     SyncService,
     WebhookEventsRepository,
     WebhooksService,
+    WebhookRetentionHandler,
     ...TERRA_PROVIDERS,
   ],
   exports: [ActivitiesRepository, IngestionService, SyncService, TerraRuntime],

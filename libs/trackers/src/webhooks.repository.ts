@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { BaseRepository, DataContext, isUniqueViolation } from '@fittrack/core';
+import { In } from 'typeorm';
 import { TerraWebhookEvent } from './entities/terra-webhook-event.entity';
 
 @Injectable()
@@ -29,5 +30,23 @@ export class WebhookEventsRepository extends BaseRepository<TerraWebhookEvent> {
       .where('id = :id AND status = :received', { id, received: 'received' })
       .execute();
     return (result.affected ?? 0) > 0;
+  }
+
+  /**
+   * Deletes up to `limit` processed or ignored events received before `before`; never a `received` one
+   * (its job has not run). Returns how many went, so a caller loops until fewer than `limit`. The ids are
+   * read first and deleted by id: DELETE … LIMIT is not portable, and `limit` keeps each statement (and
+   * Oracle's IN list, at most 1,000) short.
+   */
+  async deleteFinishedBefore(before: Date, limit: number): Promise<number> {
+    const rows = await this.repository
+      .createQueryBuilder('e')
+      .select('e.id', 'id')
+      .where('e.status IN (:...done) AND e.createdAt < :before', { done: ['processed', 'ignored'], before })
+      .limit(limit)
+      .getRawMany<{ id: string }>();
+    if (rows.length === 0) return 0;
+    await this.repository.delete({ id: In(rows.map((row) => row.id)) });
+    return rows.length;
   }
 }

@@ -20,6 +20,8 @@ export enum JobName {
   ProcessTerraWebhook = 'process-terra-webhook',
   /** Deauthenticates a deleted connection's Terra user. */
   DeauthenticateTerraUser = 'deauthenticate-terra-user',
+  /** Daily: deletes processed and ignored Terra webhook events past WEBHOOK_EVENT_RETENTION_DAYS. */
+  PurgeWebhookEvents = 'purge-webhook-events',
 }
 
 export const QUEUE_OF_JOB: Record<JobName, QueueName> = {
@@ -30,6 +32,7 @@ export const QUEUE_OF_JOB: Record<JobName, QueueName> = {
   [JobName.SyncConnection]: QueueName.Trackers,
   [JobName.ProcessTerraWebhook]: QueueName.Trackers,
   [JobName.DeauthenticateTerraUser]: QueueName.Trackers,
+  [JobName.PurgeWebhookEvents]: QueueName.Maintenance,
 };
 
 export interface JobOptions {
