@@ -3,6 +3,7 @@ import {
   type ExecutionContext,
   Inject,
   Injectable,
+  Logger,
   OnApplicationShutdown,
 } from '@nestjs/common';
 import type { ThrottlerStorage } from '@nestjs/throttler';
@@ -17,16 +18,20 @@ type ThrottlerStorageRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>
 
 /**
  * @nestjs/throttler's storage contract over Redis, so every API instance counts the same requests: a
- * fixed window per key (SET NX with the window's expiry, then INCR).
+ * fixed window per key (SET NX with the window's expiry, then INCR). While Redis does not answer, each
+ * instance counts in memory instead, as the global limit does (ADR 0016): reads keep being served.
  */
 export class RedisThrottlerStorage implements ThrottlerStorage, OnApplicationShutdown {
+  private readonly logger = new Logger('LeaderboardRateLimit');
   private readonly redis: Redis;
+  private readonly local = new Map<string, { hits: number; resetAt: number }>();
+  private redisFailing = false;
 
   constructor(
     redisUrl: string,
     private readonly prefix: string,
   ) {
-    this.redis = new Redis(redisUrl, { maxRetriesPerRequest: 2 });
+    this.redis = new Redis(redisUrl, { maxRetriesPerRequest: 1, commandTimeout: 500 });
   }
 
   async increment(
@@ -36,7 +41,40 @@ export class RedisThrottlerStorage implements ThrottlerStorage, OnApplicationShu
     _block: number,
     name: string,
   ): Promise<ThrottlerStorageRecord> {
-    const redisKey = `${this.prefix}:throttle:${name}:${key}`;
+    try {
+      const record = await this.redisIncrement(`${this.prefix}:throttle:${name}:${key}`, ttl, limit);
+      this.redisFailing = false;
+      return record;
+    } catch (error) {
+      if (!this.redisFailing) {
+        this.logger.warn(
+          `Redis unavailable, leaderboard limits count per instance meanwhile: ${String(error)}`,
+        );
+      }
+      this.redisFailing = true;
+      return this.localIncrement(`${name}:${key}`, ttl, limit);
+    }
+  }
+
+  private localIncrement(key: string, ttl: number, limit: number): ThrottlerStorageRecord {
+    const now = Date.now();
+    let hit = this.local.get(key);
+    if (!hit || hit.resetAt <= now) {
+      for (const [other, entry] of this.local) if (entry.resetAt <= now) this.local.delete(other);
+      hit = { hits: 0, resetAt: now + ttl };
+      this.local.set(key, hit);
+    }
+    hit.hits += 1;
+    const timeToExpire = Math.max(1, Math.ceil((hit.resetAt - now) / 1000));
+    const isBlocked = hit.hits > limit;
+    return { totalHits: hit.hits, timeToExpire, isBlocked, timeToBlockExpire: isBlocked ? timeToExpire : 0 };
+  }
+
+  private async redisIncrement(
+    redisKey: string,
+    ttl: number,
+    limit: number,
+  ): Promise<ThrottlerStorageRecord> {
     const replies = await this.redis
       .multi()
       .set(redisKey, 0, 'PX', ttl, 'NX')
