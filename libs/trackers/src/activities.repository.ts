@@ -54,12 +54,44 @@ export class ActivitiesRepository extends BaseRepository<Activity> {
     return { timeZone: row?.timezone ?? null, tierCode: row?.tier_code ?? null };
   }
 
-  /** The user's live tracker connections. */
-  connectionsOf(userId: string): Promise<ConnectionFacts[]> {
-    return this.manager.getRepository(TrackerConnection).find({
-      select: { id: true, provider: true, isPrimary: true, createdAt: true },
-      where: { userId },
-    });
+  /**
+   * The owner facts with the user's live tracker connections, in one query (what ingestion prices a
+   * user's records by): the user row drives it, so a user with no profile or no connection still answers.
+   */
+  async ownerWithConnections(userId: string): Promise<OwnerFacts & { connections: ConnectionFacts[] }> {
+    const connection = this.manager.connection.getMetadata(TrackerConnection);
+    const column = (property: keyof ConnectionFacts) => connection.findColumnWithPropertyName(property)!;
+    const rows = await this.manager
+      .createQueryBuilder()
+      .select(['p.timezone AS "timezone"', 'p.tier_code AS "tier_code"'])
+      .addSelect(['c.id AS "id"', 'c.provider AS "provider"', 'c.is_primary AS "is_primary"'])
+      .addSelect('c.created_at', 'created_at')
+      .from('users', 'u')
+      .leftJoin('profiles', 'p', 'p.user_id = u.id')
+      .leftJoin(connection.tableName, 'c', 'c.user_id = u.id AND c.deleted_at IS NULL')
+      .where('u.id = :userId', { userId })
+      .getRawMany<{
+        timezone: string | null;
+        tier_code: string | null;
+        id: string | null;
+        provider: ConnectionFacts['provider'];
+        is_primary: unknown;
+        created_at: unknown;
+      }>();
+    const driver = this.manager.connection.driver;
+    return {
+      timeZone: rows[0]?.timezone ?? null,
+      tierCode: rows[0]?.tier_code ?? null,
+      connections: rows
+        .filter((row) => row.id !== null)
+        .map((row) => ({
+          id: row.id!,
+          provider: row.provider,
+          // Raw values as the driver returns them (0/1, text dates on SQLite): hydrated like the entity's.
+          isPrimary: Boolean(driver.prepareHydratedValue(row.is_primary, column('isPrimary'))),
+          createdAt: driver.prepareHydratedValue(row.created_at, column('createdAt')) as Date,
+        })),
+    };
   }
 
   /**

@@ -295,10 +295,7 @@ export class IngestionService {
   }
 
   private async contextOf(userId: string): Promise<UserContext> {
-    const [owner, connections] = await Promise.all([
-      this.activities.ownerFacts(userId),
-      this.activities.connectionsOf(userId),
-    ]);
+    const { connections, ...owner } = await this.activities.ownerWithConnections(userId);
     const zones: DayZones = {
       profileTimeZone: owner.timeZone,
       competitionTimeZone: this.config.competitionTimeZone,
