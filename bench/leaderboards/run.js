@@ -5,10 +5,10 @@
  * bench, not a seed: no ledger rows, which the board queries never read), ~60,000 of them on OPEN and the
  * rest over the 30 tiers, each with a month of periods (alltime, monthly, 4 weekly, 30 daily rows).
  * Then times, per request, what GET /leaderboards/weekly?tier=OPEN runs uncached for a user ranked
- * ~50,000: the count, the top-100 page, the user's position (a counted range) and around_me (±10, two
- * keyset scans), as LeaderboardsRepository issues them. Prints p50/p95/p99 in ms, and the same read with
- * around_me as an OFFSET page (the earlier method) for comparison. Cached reads and HTTP throughput:
- * bench/leaderboards/http.js.
+ * ~50,000: the user's row, the board's size and the rows ahead of the user counted in one scan, the top-100
+ * page and around_me (±10, two keyset scans), as LeaderboardsService/Repository issue them. Prints
+ * p50/p95/p99 in ms, and the same read with two separate counts (the earlier method), interleaved in the
+ * same run. Cached reads and HTTP throughput: bench/leaderboards/http.js.
  * Env: BENCH_DBS=sqlite,postgres  BENCH_USERS=200000  BENCH_REQUESTS=300  DATABASE_URL (server for PostgreSQL;
  * database BENCH_PG_DATABASE, default `fittrack_bench_lb`, is created there). BENCH_REUSE=1 keeps the
  * data a previous run loaded (same BENCH_USERS) instead of loading it again (minutes on PostgreSQL).
@@ -76,6 +76,9 @@ const QUERIES = {
   page: `SELECT "user_id", "points" FROM "leaderboard_rollups" WHERE ${BOARD_WHERE}
     ORDER BY "points" DESC, "reached_at" ASC, "user_id" ASC LIMIT $3 OFFSET $4`,
   own: `SELECT "points", "reached_at" FROM "leaderboard_rollups" WHERE ${BOARD_WHERE} AND "user_id" = $3`,
+  countAndAhead: `SELECT COUNT(*) AS "n", SUM(CASE WHEN "points" > $3 OR ("points" = $3 AND ("reached_at" < $4
+    OR ("reached_at" = $4 AND "user_id" < $5))) THEN 1 ELSE 0 END) AS "ahead" FROM "leaderboard_rollups"
+    WHERE ${BOARD_WHERE}`,
   ahead: `SELECT COUNT(*) AS "n" FROM "leaderboard_rollups" WHERE ${BOARD_WHERE} AND "points" >= $3
     AND ("points" > $3 OR "reached_at" < $4 OR ("reached_at" = $4 AND "user_id" < $5))`,
   // around_me as LeaderboardsRepository.around issues it: two keyset scans from the user's row.
@@ -193,18 +196,26 @@ async function load(db, commit) {
 }
 
 /** One uncached read; `offsetAround`: around_me as the OFFSET page it was before the keyset scans. */
-async function boardRead(db, userId, offsetAround = false) {
+/**
+ * One uncached read as LeaderboardsService issues it: the user's row, then the board's size and the rows
+ * ahead of the user in one scan (`twoCounts`: two separate counts, the earlier method), the top page and
+ * around_me as two keyset scans.
+ */
+async function boardRead(db, userId, twoCounts = false) {
   const p = [BOARD.tier, BOARD.period];
-  const [{ n: total }] = await db.all(QUERIES.count, p);
-  const top = await db.all(QUERIES.page, [...p, 100, 0]);
   const [own] = await db.all(QUERIES.own, [...p, userId]);
   const at = [...p, own.points, own.reached_at, userId];
-  const [{ n: ahead }] = await db.all(QUERIES.ahead, at);
+  let total;
+  let ahead;
+  if (twoCounts) {
+    [{ n: total }] = await db.all(QUERIES.count, p);
+    [{ n: ahead }] = await db.all(QUERIES.ahead, at);
+  } else {
+    [{ n: total, ahead }] = await db.all(QUERIES.countAndAhead, at);
+  }
+  const top = await db.all(QUERIES.page, [...p, 100, 0]);
   const rank = Number(ahead) + 1;
-  const first = Math.max(1, rank - 10);
-  const around = offsetAround
-    ? await db.all(QUERIES.page, [...p, rank + 10 - first + 1, first - 1])
-    : [...(await db.all(QUERIES.before, at)).reverse(), ...(await db.all(QUERIES.after, at))];
+  const around = [...(await db.all(QUERIES.before, at)).reverse(), ...(await db.all(QUERIES.after, at))];
   return { total: Number(total), top: top.length, rank, around: around.map((row) => row.user_id) };
 }
 
@@ -225,23 +236,23 @@ async function bench(name, withDb) {
       Math.min(49_999, OPEN_USERS - 1),
     ]);
     const check = await boardRead(db, target.user_id);
-    const viaOffset = await boardRead(db, target.user_id, true);
-    if (check.around.join() !== viaOffset.around.join()) throw new Error('around_me differs by method');
+    const viaCounts = await boardRead(db, target.user_id, true);
+    if (JSON.stringify(check) !== JSON.stringify(viaCounts)) throw new Error('the methods disagree');
     // The two methods take turns, so neither gets the warmer cache.
-    const samples = { keyset: [], offset: [] };
+    const samples = { oneScan: [], twoCounts: [] };
     for (let i = 0; i < REQUESTS * 2; i++) {
-      const offsetAround = i % 2 === 1;
+      const twoCounts = i % 2 === 1;
       const started = performance.now();
-      await boardRead(db, target.user_id, offsetAround);
-      samples[offsetAround ? 'offset' : 'keyset'].push(performance.now() - started);
+      await boardRead(db, target.user_id, twoCounts);
+      samples[twoCounts ? 'twoCounts' : 'oneScan'].push(performance.now() - started);
     }
     return {
       db: name,
       ...loaded,
       board: { ...check, around: check.around.length },
       requests: REQUESTS,
-      ms: percentiles(samples.keyset),
-      ms_with_offset_around: percentiles(samples.offset),
+      ms: percentiles(samples.oneScan),
+      ms_with_two_counts: percentiles(samples.twoCounts),
     };
   });
 }

@@ -134,6 +134,14 @@ export const TOUR: Record<string, Calls> = {
       standIn.answerOnce(/"leaderboard_rollups"/, [{ points: 120, reachedAt: at }]);
       return repo.position(BOARD, id);
     },
+    // The user's row, then one scan counting the board and the rows ahead (a ranked user); or the count.
+    positionAndTotal: [
+      (repo: LeaderboardsTour, { standIn }) => {
+        standIn.answerOnce(/"leaderboard_rollups"/, [{ points: 120, reachedAt: at }]);
+        return repo.positionAndTotal(BOARD, id);
+      },
+      (repo: LeaderboardsTour) => repo.positionAndTotal(BOARD, id),
+    ],
     around: (repo: LeaderboardsTour) => repo.around(BOARD, id, { rank: 50, points: 120, reachedAt: at }, 10),
     displayNames: (repo: LeaderboardsTour) => repo.displayNames([id]),
   },
@@ -236,7 +244,7 @@ export const TOUR: Record<string, Calls> = {
         filter: { activity_type: 'steps', user_id: id, start_date: '2026-03-08', end_date: '2026-03-09' },
       }),
     ownerFacts: (repo: ActivitiesRepository) => repo.ownerFacts(id),
-    ownerWithConnections: (repo: ActivitiesRepository) => repo.ownerWithConnections(id),
+    connectionsOf: (repo: ActivitiesRepository) => repo.connectionsOf(id),
     findByExternalIdsOrDays: (repo: ActivitiesRepository) =>
       repo.findByExternalIdsOrDays(id, ['wk-1', 'daily:2026-03-08:steps'], ['2026-03-08', '2026-03-09']),
     findByDays: (repo: ActivitiesRepository) => repo.findByDays(id, ['2026-03-08', '2026-03-09']),

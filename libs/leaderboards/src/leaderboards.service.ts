@@ -154,18 +154,28 @@ export class LeaderboardsService implements OnModuleInit {
     const window = this.windowAt(period, this.clock.now());
     const board: Board = { tierCode, periodKey: window.key };
     const skip = (page - 1) * perPage;
+    // A page read for a caller counts the board and the caller's rank in one scan; the caller's entry
+    // below then reuses that position (same board generation).
+    const scanned: { position?: Awaited<ReturnType<LeaderboardsRepository['position']>> } = {};
     const { total, rankings, generatedAt } = await this.cache.getOrLoad(
       board,
       `page:${page}:${perPage}`,
-      async () => ({
-        total: await this.rollups.count(board),
-        rankings: await this.named(await this.rollups.ranked(board, skip, perPage)),
-        generatedAt: this.clock.now(),
-      }),
+      async () => {
+        let total: number;
+        if (userId)
+          ({ position: scanned.position, total } = await this.rollups.positionAndTotal(board, userId));
+        else total = await this.rollups.count(board);
+        return {
+          total,
+          rankings: await this.named(await this.rollups.ranked(board, skip, perPage)),
+          generatedAt: this.clock.now(),
+        };
+      },
     );
     const mine = userId
       ? await this.cache.getOrLoad(board, `user:${userId}`, async () => {
-          const position = await this.rollups.position(board, userId);
+          const position =
+            scanned.position !== undefined ? scanned.position : await this.rollups.position(board, userId);
           if (!position) return { position: null, around: [] };
           const around = await this.rollups.around(board, userId, position, AROUND_ME);
           return {
