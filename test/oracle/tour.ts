@@ -244,7 +244,7 @@ export const TOUR: Record<string, Calls> = {
         filter: { activity_type: 'steps', user_id: id, start_date: '2026-03-08', end_date: '2026-03-09' },
       }),
     ownerFacts: (repo: ActivitiesRepository) => repo.ownerFacts(id),
-    connectionsOf: (repo: ActivitiesRepository) => repo.connectionsOf(id),
+    ownerWithConnections: (repo: ActivitiesRepository) => repo.ownerWithConnections(id),
     findByExternalIdsOrDays: (repo: ActivitiesRepository) =>
       repo.findByExternalIdsOrDays(id, ['wk-1', 'daily:2026-03-08:steps'], ['2026-03-08', '2026-03-09']),
     findByDays: (repo: ActivitiesRepository) => repo.findByDays(id, ['2026-03-08', '2026-03-09']),
