@@ -312,6 +312,14 @@ export const TOUR: Record<string, Calls> = {
     insertOnce: (repo: { insertOnce(e: object): Promise<unknown> }) =>
       repo.insertOnce({ bodyHash: 'a'.repeat(64), eventType: 'daily', payload: '{}', status: 'received' }),
     finish: (repo: { finish(e: string, s: string): Promise<unknown> }) => repo.finish(id, 'processed'),
+    // A batch found, so its DELETE by id runs too.
+    deleteFinishedBefore: (
+      repo: { deleteFinishedBefore(b: Date, l: number): Promise<unknown> },
+      { standIn },
+    ) => {
+      standIn.answerOnce(/FROM "terra_webhook_events"/, [{ id }]);
+      return repo.deleteFinishedBefore(at, 500);
+    },
   },
   DrawingsRepository: {
     list: (repo: never) =>
