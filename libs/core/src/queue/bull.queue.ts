@@ -5,6 +5,20 @@ import Bull, { Queue } from 'bull';
 import { DEFAULT_JOB_OPTIONS, JobHandlerFn, JobName, JobOptions, QUEUE_OF_JOB, QueueName } from './jobs';
 import { HEARTBEAT_INTERVAL_MS, HEARTBEAT_TTL_MS, QueueDepth, QueuePort } from './queue.port';
 import { withRequestId } from '../logging/request-context';
+import { ServiceUnavailableError } from '../errors/domain-errors';
+
+/** How long an enqueue may wait for Redis before the job is held in memory instead. */
+const ENQUEUE_TIMEOUT_MS = 2_000;
+/** Jobs held while Redis is unreachable, at most; past it, enqueueing answers 503. */
+export const MAX_HELD_JOBS = 10_000;
+/** ioredis states in which a command would only wait in its offline queue. */
+const DISCONNECTED = new Set(['reconnecting', 'close', 'end']);
+
+interface HeldJob {
+  job: JobName;
+  data: unknown;
+  options: JobOptions;
+}
 
 /**
  * Heartbeats in one sorted set: member = consumer id, score = when its beat expires, both on Redis's own
@@ -24,6 +38,9 @@ export class BullQueue extends QueuePort {
   private readonly queues = new Map<QueueName, Queue>();
   /** Set while this process consumes: its heartbeat's id and timer. */
   private heartbeat: { id: string; timer: NodeJS.Timeout } | null = null;
+  /** Jobs Redis could not take, in order; added once it is ready again (ADR 0019). */
+  private readonly held: HeldJob[] = [];
+  private flushing: Promise<void> | null = null;
 
   constructor(
     private readonly redisUrl: string,
@@ -32,9 +49,32 @@ export class BullQueue extends QueuePort {
     super();
   }
 
+  /**
+   * Adds the job to Redis. While Redis is unreachable the job is held in this process and added, in order,
+   * as soon as Redis is ready again, so the caller (whose change has committed) is not held up; past
+   * MAX_HELD_JOBS it is refused with 503. A job whose add timed out may still land: every job carries a
+   * deterministic id, so adding it again is a no-op.
+   */
   async enqueue<T>(job: JobName, data: T, options: JobOptions = {}): Promise<void> {
+    const held: HeldJob = { job, data: withRequestId(data), options };
+    const queue = this.queue(QUEUE_OF_JOB[job]);
+    if (this.held.length > 0 || DISCONNECTED.has(queue.client.status)) return this.hold(held);
+    try {
+      await this.bounded(this.add(held), ENQUEUE_TIMEOUT_MS);
+    } catch (error) {
+      if (!DISCONNECTED.has(queue.client.status) && !/timeout/.test(String(error))) throw error;
+      this.hold(held);
+    }
+  }
+
+  /** Jobs held in memory until Redis answers again (readiness and tests). */
+  get heldJobs(): number {
+    return this.held.length;
+  }
+
+  private add({ job, data, options }: HeldJob) {
     const { attempts, backoffMs } = { ...DEFAULT_JOB_OPTIONS, ...options };
-    await this.queue(QUEUE_OF_JOB[job]).add(job, withRequestId(data), {
+    return this.queue(QUEUE_OF_JOB[job]).add(job, data, {
       jobId: options.jobId,
       delay: options.delayMs,
       attempts,
@@ -42,6 +82,39 @@ export class BullQueue extends QueuePort {
       removeOnComplete: 1000,
       removeOnFail: 5000,
     });
+  }
+
+  private hold(job: HeldJob): void {
+    if (this.held.length >= MAX_HELD_JOBS) {
+      throw new ServiceUnavailableError(
+        'Background work cannot be queued right now (the job queue is unreachable); try again shortly',
+      );
+    }
+    if (this.held.length === 0) {
+      this.logger.warn('Redis is unreachable: jobs are held in this process until it answers again');
+    }
+    this.held.push(job);
+  }
+
+  /** Adds the held jobs in order once Redis is ready; one pass at a time. */
+  private flush(): Promise<void> {
+    this.flushing ??= this.addHeld().finally(() => (this.flushing = null));
+    return this.flushing;
+  }
+
+  /** Stops at the first failure; the next `ready` (or shutdown) tries again. */
+  private async addHeld(): Promise<void> {
+    let added = 0;
+    try {
+      while (this.held.length > 0) {
+        await this.bounded(this.add(this.held[0]), ENQUEUE_TIMEOUT_MS);
+        this.held.shift();
+        added += 1;
+      }
+    } catch (error) {
+      this.logger.warn(`Held jobs not added yet (${this.held.length} left): ${String(error)}`);
+    }
+    if (added > 0) this.logger.log(`Redis answers again: ${added} held jobs added`);
   }
 
   async startProcessing(handlers: Map<JobName, JobHandlerFn>): Promise<void> {
@@ -116,6 +189,12 @@ export class BullQueue extends QueuePort {
   }
 
   async close(): Promise<void> {
+    if (this.held.length > 0) await this.flush();
+    if (this.held.length > 0) {
+      // Records in the database (the email outbox, connections' sync times, drawings) let the ticks and
+      // the runbook recover these; say how many.
+      this.logger.error(`${this.held.length} held jobs dropped at shutdown: Redis never answered again`);
+    }
     if (this.heartbeat) {
       // Gone at once for readiness, rather than when the beat expires.
       clearInterval(this.heartbeat.timer);
@@ -134,6 +213,7 @@ export class BullQueue extends QueuePort {
     if (!queue) {
       queue = new Bull(name, this.redisUrl, { prefix: this.prefix });
       queue.on('error', (error) => this.logger.error(`Queue ${name}: ${error.message}`));
+      queue.client.on('ready', () => void this.flush());
       this.queues.set(name, queue);
     }
     return queue;
