@@ -9,8 +9,8 @@ export type ReferenceType = (typeof REFERENCE_TYPES)[number];
 
 /**
  * The append-only points ledger. Nothing updates or deletes a row; corrections are new `adjust` rows.
- * Only LedgerService.post writes it. Per user, `sequence` runs 1, 2, 3, … and `balance_after` of entry k
- * is `balance_after` of entry k−1 plus `amount` (domain-rules.md, Ledger).
+ * Only LedgerService (post, postMany) writes it. Per user, `sequence` runs 1, 2, 3, … and `balance_after`
+ * of entry k is `balance_after` of entry k−1 plus `amount` (domain-rules.md, Ledger).
  */
 @Entity('point_transactions')
 @Index('uq_point_transactions_sequence', ['userId', 'sequence'], { unique: true })
