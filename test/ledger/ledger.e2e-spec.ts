@@ -176,6 +176,23 @@ describe('points ledger', () => {
       expect(await balanceOf(user)).toBe(25);
     });
 
+    it('decides under the lock when given a function: what it reads no concurrent posting can change', async () => {
+      const { user } = await createUserWithToken(t);
+      await ledger.post(earn(user, 10));
+      // Two deciders at once, each topping the balance up to a multiple of 100 from what it reads.
+      const topUp = () =>
+        ledger.postMany(user.id, async () => {
+          const balance = await balanceOf(user);
+          return [posting(user, 100 - (balance % 100))];
+        });
+      await Promise.all([topUp(), topUp()]);
+      expect(await balanceOf(user)).toBe(200);
+      await expect(ledger.postMany(user.id, async () => [posting(user, 1.5)])).rejects.toMatchObject({
+        kind: 'unprocessable',
+      });
+      expect((await ledgerOf(user)).map((r) => r.amount)).toEqual([10, 90, 100]);
+    });
+
     it('publishes the points-changed hook once per day earned on, with the summed change and the tier', async () => {
       const { user } = await createUserWithToken(t);
       await t.app.get(DataSource).getRepository(Profile).update({ userId: user.id }, { tierCode: 'OPEN' });

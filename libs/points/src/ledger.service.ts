@@ -89,13 +89,27 @@ export class LedgerService {
    * its own): the user's ledger lock, the idempotency check, the entries with the next sequence numbers
    * and their balance_after, one conditional update of the balance, and the in-transaction "points
    * changed" hooks once per day earned on. Each entry decides from the balance the ones before it left,
-   * exactly as posting them one by one would; one refused entry refuses them all.
+   * exactly as posting them one by one would; one refused entry refuses them all. `decide` may stand for
+   * the postings: it runs once the lock is held, so a caller reads what it pays from under the same lock
+   * (ingestion), with one lock per posting.
    */
-  async postMany(userId: string, postings: readonly Posting[]): Promise<PostResult[]> {
-    postings.forEach((posting) => this.check(posting));
-    if (!postings.length) return [];
+  async postMany(
+    userId: string,
+    decide: readonly Posting[] | (() => Promise<readonly Posting[]>),
+  ): Promise<PostResult[]> {
+    // Given postings are checked before anything is locked; decided ones as soon as they are known.
+    if (typeof decide !== 'function') {
+      decide.forEach((posting) => this.check(posting));
+      if (!decide.length) return [];
+    }
     const results = await this.unitOfWork.run(async (): Promise<PostResult[]> => {
       const { pointBalance, boardTier } = await this.lock(userId);
+      let postings = decide;
+      if (typeof postings === 'function') {
+        postings = await postings();
+        postings.forEach((posting) => this.check(posting));
+      }
+      if (!postings.length) return [];
       // Under the lock: a concurrent post with the same key has committed or not started.
       const { posted, latest: previous } = await this.ledger.forPosting(
         userId,

@@ -22,6 +22,7 @@ import {
   payDay,
   paymentsFor,
   type Posting,
+  type PostResult,
   type RecordPay,
   recordDay,
   type RecordType,
@@ -154,14 +155,14 @@ export class IngestionService {
    */
   async recomputeDays(userId: string, days: string[]): Promise<number> {
     return this.unitOfWork.run(async () => {
-      await this.ledger.lockUser(userId);
-      const context = await this.contextOf(userId);
-      const { paid, changed } = await this.payDays(
-        userId,
-        await this.activities.findByDays(userId, days),
-        new Set(days),
-        context,
-      );
+      let plan!: DayPlan;
+      // postMany decides under the user's ledger lock: what is read here is what the days are paid from.
+      const posted = await this.ledger.postMany(userId, async () => {
+        const context = await this.contextOf(userId);
+        plan = this.planDays(await this.activities.findByDays(userId, days), new Set(days), context);
+        return plan.postings;
+      });
+      const { paid, changed } = settle(plan, posted);
       for (const row of changed) await this.activities.patch(row.id, payState(row));
       return paid;
     });
@@ -169,8 +170,33 @@ export class IngestionService {
 
   private async ingestForUser(userId: string, records: NormalisedRecord[]): Promise<IngestResult> {
     const result: IngestResult = { stored: 0, updated: 0, unchanged: 0, flagged: 0, paid: 0 };
-    // The ledger lock first: everything read below is what the day is paid from.
-    await this.ledger.lockUser(userId);
+    let staged!: Staged;
+    // postMany decides under the user's ledger lock: what stage() reads is what the days are paid from.
+    const posted = await this.ledger.postMany(userId, async () => {
+      staged = await this.stage(userId, records, result);
+      return staged.plan.postings;
+    });
+    const { inserts, patches, newFlags } = staged;
+    const { paid, changed } = settle(staged.plan, posted);
+    result.paid = paid;
+    // Written once each, after paying: new rows with what they were paid, changed rows in one UPDATE.
+    await this.activities.insertMany(inserts);
+    const inserted = new Set(inserts.map((row) => row.id));
+    for (const row of changed) {
+      if (!inserted.has(row.id)) patches.set(row.id, { ...patches.get(row.id), ...payState(row) });
+    }
+    for (const [id, patch] of patches) await this.activities.patch(id, patch);
+    // Only a record never held before is flagged, so each activity has at most one flag.
+    for (const flag of newFlags) await this.flags.create({ ...flag, userId, status: 'open' });
+    result.flagged = newFlags.length;
+    return result;
+  }
+
+  /**
+   * Under the user's ledger lock: matches the records with what is stored (counting them into `result`),
+   * builds the new rows and the revisions, and plans the touched days' payments. Writes nothing.
+   */
+  private async stage(userId: string, records: NormalisedRecord[], result: IngestResult): Promise<Staged> {
     const context = await this.contextOf(userId);
     const now = this.clock.now();
     const dayOf = (record: NormalisedRecord) =>
@@ -279,19 +305,12 @@ export class IngestionService {
       if (touchedDays.has(row.day)) dayRows.set(row.id, row);
       else dayRows.delete(row.id);
     }
-    const { paid, changed } = await this.payDays(userId, [...dayRows.values()], touchedDays, context);
-    result.paid = paid;
-    // Written once each, after paying: new rows with what they were paid, changed rows in one UPDATE.
-    await this.activities.insertMany(inserts);
-    const inserted = new Set(inserts.map((row) => row.id));
-    for (const row of changed) {
-      if (!inserted.has(row.id)) patches.set(row.id, { ...patches.get(row.id), ...payState(row) });
-    }
-    for (const [id, patch] of patches) await this.activities.patch(id, patch);
-    // Only a record never held before is flagged, so each activity has at most one flag.
-    for (const flag of newFlags) await this.flags.create({ ...flag, userId, status: 'open' });
-    result.flagged = newFlags.length;
-    return result;
+    return {
+      inserts,
+      patches,
+      newFlags,
+      plan: this.planDays([...dayRows.values()], touchedDays, context),
+    };
   }
 
   private async contextOf(userId: string): Promise<UserContext> {
@@ -310,21 +329,13 @@ export class IngestionService {
   }
 
   /**
-   * Marks duplicates, then recomputes each open day of `days` from all of `rows` (the days' records) and
-   * posts what changed. Returns the net points posted and the rows whose pay state changed (in memory:
-   * the caller stores them).
+   * Marks duplicates, then recomputes each open day of `days` from all of `rows` (the days' records): the
+   * postings of what changed, in order, with the row each pays, and the rows whose duplicate mark changed
+   * (in memory: `settle` applies what was posted, the caller stores the rows).
    */
-  private async payDays(
-    userId: string,
-    rows: Activity[],
-    days: Set<string>,
-    context: UserContext,
-  ): Promise<{ paid: number; changed: Activity[] }> {
+  private planDays(rows: Activity[], days: Set<string>, context: UserContext): DayPlan {
     const today = calendarDateIn(this.clock.now(), this.config.competitionTimeZone);
-    let paid = 0;
-    const changed = new Set<Activity>();
-    const postings: Posting[] = [];
-    const paying: Activity[] = [];
+    const plan: DayPlan = { postings: [], paying: [], changed: new Set() };
     for (const day of [...days].sort()) {
       if (!dayIsOpen(day, today, this.config.points.revisionDays)) continue;
       const dayRows = rows.filter((row) => row.day === day);
@@ -332,7 +343,7 @@ export class IngestionService {
         const duplicate = isDuplicate(row, dayRows, context.primary);
         if (duplicate !== Boolean(row.isDuplicate)) {
           row.isDuplicate = duplicate;
-          changed.add(row);
+          plan.changed.add(row);
         }
       }
       const pay = payDay(dayRows.map((row) => toDayRecord(row, context)));
@@ -342,8 +353,8 @@ export class IngestionService {
         const row = byId.get(payment.recordId)!;
         row.payments += 1;
         const what = `${WHAT[row.activityType]} on ${day}`;
-        paying.push(row);
-        postings.push({
+        plan.paying.push(row);
+        plan.postings.push({
           type: payment.type,
           amount: payment.amount,
           reference: { type: 'activity', id: row.id },
@@ -355,16 +366,36 @@ export class IngestionService {
         });
       }
     }
-    // Every day's differences in one posting: one lock, one multi-row insert, one balance update.
-    const results = await this.ledger.postMany(userId, postings);
-    results.forEach(({ entry }, i) => {
-      const posted = entry?.amount ?? 0;
-      paying[i].pointsEarned += posted;
-      paid += posted;
-      changed.add(paying[i]);
-    });
-    return { paid, changed: [...changed] };
+    return plan;
   }
+}
+
+/** What planDays decided: every day's differences, posted in one postMany. */
+interface DayPlan {
+  postings: Posting[];
+  /** The row each posting pays, in the same order. */
+  paying: Activity[];
+  changed: Set<Activity>;
+}
+
+/** What stage() prepared for the writes after paying. */
+interface Staged {
+  inserts: Partial<Activity>[];
+  patches: Map<string, Partial<Activity>>;
+  newFlags: { activityId: string; reasons: { code: string; detail: string }[] }[];
+  plan: DayPlan;
+}
+
+/** Applies what was posted to the paid rows: the net points and every row whose pay state changed. */
+function settle(plan: DayPlan, posted: PostResult[]): { paid: number; changed: Activity[] } {
+  let paid = 0;
+  posted.forEach(({ entry }, i) => {
+    const amount = entry?.amount ?? 0;
+    plan.paying[i].pointsEarned += amount;
+    paid += amount;
+    plan.changed.add(plan.paying[i]);
+  });
+  return { paid, changed: [...plan.changed] };
 }
 
 /** The columns paying a day changes. */
