@@ -7,7 +7,8 @@ import { Body, Controller, Module, Post } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
-import { closeSentry, initSentry, parseConfig, Public } from '@fittrack/core';
+import { closeSentry, initSentry, JobName, parseConfig, Public, QueuePort } from '@fittrack/core';
+import { WebhookEventsRepository } from '../../libs/trackers/src/webhooks.repository';
 import { AppModule } from '../../apps/api/src/app.module';
 import { initApp } from '../../apps/api/src/init-app';
 
@@ -83,6 +84,10 @@ describe('errors to Sentry', () => {
     });
     expect(initSentry(config, 'api')).toBe(true);
     const moduleRef = await Test.createTestingModule({ imports: [AppModule, ProbeModule] }).compile();
+    // A job with a bug: the webhook job's first read fails.
+    jest
+      .spyOn(moduleRef.get(WebhookEventsRepository), 'get')
+      .mockRejectedValue(new Error(`webhook job crashed for ${SECRETS.email}`));
     app = moduleRef.createNestApplication<NestExpressApplication>({ logger: false });
     await initApp(app);
   });
@@ -92,7 +97,7 @@ describe('errors to Sentry', () => {
     await ingest.stop();
   });
 
-  it('reports an unhandled error with release, environment and service, and no personal data', async () => {
+  it('reports an unhandled error and a failed job with release, environment and service, no personal data', async () => {
     // Expected failures (4xx) are answers, not errors: nothing is sent for them.
     await request(app.getHttpServer()).get('/api/v1/users/me').expect(401);
     await request(app.getHttpServer()).get('/api/v1/no-such-route').expect(404);
@@ -106,11 +111,17 @@ describe('errors to Sentry', () => {
       .expect(500);
     expect(response.body.detail).not.toContain(SECRETS.email);
 
-    // close() flushes what is queued: the event has reached the recorder over HTTP when it resolves.
+    // A failed job attempt (here in the API's embedded queue; the worker runs the same registry).
+    await app
+      .get(QueuePort)
+      .enqueue(JobName.ProcessTerraWebhook, { eventId: 'sentry-probe' }, { attempts: 1 });
+    await app.get(QueuePort).drain();
+
+    // close() flushes what is queued: the events have reached the recorder over HTTP when it resolves.
     await closeSentry(10_000);
     const events = ingest.events();
-    expect(events).toHaveLength(1);
-    const [event] = events as Array<{
+    expect(events).toHaveLength(2);
+    const [event, jobEvent] = events as Array<{
       release: string;
       environment: string;
       tags: Record<string, string>;
@@ -127,6 +138,9 @@ describe('errors to Sentry', () => {
       type: 'Error',
       value: 'profile lookup crashed for [email]',
     });
+    expect(jobEvent.release).toBe(event.release);
+    expect(jobEvent.tags).toMatchObject({ service: 'api', job: JobName.ProcessTerraWebhook, attempt: '1' });
+    expect(jobEvent.exception.values[0].value).toBe('webhook job crashed for [email]');
 
     const sent = ingest.envelopes.join('\n');
     for (const secret of [
