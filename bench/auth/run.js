@@ -1,7 +1,7 @@
 // Auth benchmark: login throughput/p95 at BCRYPT_COST=12, and GET /users/me with a valid token compared
 // with a bare Express app in its own process returning the same JSON (same run). Run with
 // `npm run bench:auth` (builds first). Env: BENCH_DURATION (s per run, default 10), BENCH_ROUNDS (API and
-// baseline alternate, default 3; the median round is reported), BENCH_SKIP_LOGIN=1,
+// baseline alternate, default 3; the median round is reported), BENCH_SKIP_LOGIN=1, BENCH_REDIS_URL,
 // BENCH_CPU_PROF=<dir> (the API writes a V8 CPU profile there when it stops).
 const { spawn } = require('node:child_process');
 const { mkdtempSync, readFileSync, rmSync, writeFileSync } = require('node:fs');
@@ -77,7 +77,9 @@ async function main() {
       RATE_LIMIT_PER_MINUTE: '1000000',
       JWT_KEY_DIR: join(dir, 'keys'),
       LOG_LEVEL: 'warn',
-      REDIS_URL: '',
+      // BENCH_REDIS_URL: the production shape (deny-list, rate limits and access invalidation in Redis).
+      REDIS_URL: process.env.BENCH_REDIS_URL || '',
+      QUEUE_PREFIX: `bench-auth-${process.pid}`,
       SMTP_URL: '',
     },
     stdio: ['ignore', 'inherit', 'inherit'],
