@@ -3,6 +3,9 @@ import { createUserWithToken, TEST_PASSWORD, type UserWithToken } from '../suppo
 import { launchBrowser, type TestBrowser } from '../support/browser';
 import { createTerraTestApp, freePort, type TerraTestApp } from '../trackers/helpers';
 
+// Read inside the page (waitForFunction): the browser's document, not Node's.
+declare const document: { querySelector(selector: string): { textContent: string | null } | null };
+
 jest.setTimeout(90_000);
 
 /**

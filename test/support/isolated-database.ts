@@ -16,14 +16,7 @@ export async function isolatedDatabase(label: string): Promise<IsolatedDatabase>
   if (process.env.TEST_DB !== 'postgres') return { env: {}, drop: async () => undefined };
   const shared = new URL(process.env.DATABASE_URL!);
   const name = `${shared.pathname.slice(1)}_${label}_${randomUUID().slice(0, 8)}`;
-  const admin = async (sql: string) => {
-    const connection = await new DataSource({ type: 'postgres', url: shared.toString() }).initialize();
-    try {
-      await connection.query(sql);
-    } finally {
-      await connection.destroy();
-    }
-  };
+  const admin = (sql: string) => serverQuery(shared, sql);
   await admin(`CREATE DATABASE "${name}"`);
   const own = new URL(shared);
   own.pathname = `/${name}`;
@@ -31,4 +24,14 @@ export async function isolatedDatabase(label: string): Promise<IsolatedDatabase>
     env: { DATABASE_URL: own.toString(), DB_MIGRATE_ON_BOOT: 'true' },
     drop: () => admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`),
   };
+}
+
+/** Runs one statement on the PostgreSQL server of `url` (CREATE/DROP DATABASE), on a connection of its own. */
+export async function serverQuery(url: URL, sql: string): Promise<void> {
+  const connection = await new DataSource({ type: 'postgres', url: url.toString() }).initialize();
+  try {
+    await connection.query(sql);
+  } finally {
+    await connection.destroy();
+  }
 }

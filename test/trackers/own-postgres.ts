@@ -1,4 +1,4 @@
-import { Client } from 'pg';
+import { serverQuery } from '../support/isolated-database';
 
 /**
  * Import this first in a spec that runs on a PostgreSQL database of its own (entities read DB_TYPE when
@@ -10,24 +10,12 @@ process.env.DB_TYPE = 'postgres';
 process.env.DATABASE_URL = Object.assign(new URL(server), { pathname: `/${OWN_DATABASE}` }).href;
 process.env.DB_MIGRATE_ON_BOOT = 'true';
 
-async function admin<T>(run: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({
-    connectionString: Object.assign(new URL(server), { pathname: '/postgres' }).href,
-  });
-  await client.connect();
-  try {
-    return await run(client);
-  } finally {
-    await client.end();
-  }
-}
+const admin = (sql: string) => serverQuery(Object.assign(new URL(server), { pathname: '/postgres' }), sql);
 
 /** A fresh, empty database (the app's boot migrates it). */
 export const createOwnDatabase = () =>
-  admin(async (client) => {
-    await client.query(`DROP DATABASE IF EXISTS ${OWN_DATABASE} WITH (FORCE)`);
-    await client.query(`CREATE DATABASE ${OWN_DATABASE}`);
-  });
+  admin(`DROP DATABASE IF EXISTS ${OWN_DATABASE} WITH (FORCE)`).then(() =>
+    admin(`CREATE DATABASE ${OWN_DATABASE}`),
+  );
 
-export const dropOwnDatabase = () =>
-  admin((client) => client.query(`DROP DATABASE IF EXISTS ${OWN_DATABASE} WITH (FORCE)`));
+export const dropOwnDatabase = () => admin(`DROP DATABASE IF EXISTS ${OWN_DATABASE} WITH (FORCE)`);
