@@ -363,12 +363,14 @@ export const TOUR: Record<string, Calls> = {
         sort: 'ticket_number',
         filter: { drawing_id: id, user_id: id, is_winner: 'true' },
       }),
-    // The purchase's row lock: the checker demands FOR UPDATE on what this builds.
-    lockDrawing: (repo: { lockDrawing(d: string): Promise<unknown> }, kit) =>
-      kit.inTransaction(() => repo.lockDrawing(id)),
     findDrawing: (repo: { findDrawing(d: string): Promise<unknown> }) => repo.findDrawing(id),
-    addToTotal: (repo: { addToTotal(d: string, e: number, c: number): Promise<unknown> }) =>
-      repo.addToTotal(id, 4, 2),
+    // Oracle's portable path: the conditional UPDATE (the row lock), the total read back, the INSERT.
+    issue: [
+      (repo: { issue(d: string, u: string, q: number, p: string | null, n: Date): Promise<unknown> }, kit) =>
+        kit.inTransaction(() => repo.issue(id, id, 2, id, at)),
+      (repo: { issue(d: string, u: string, q: number, p: string | null, n: Date): Promise<unknown> }, kit) =>
+        kit.inTransaction(() => repo.issue(id, id, 1, null, at)),
+    ],
     insertMany: (repo: { insertMany(rows: object[]): Promise<unknown> }, kit) =>
       kit.inTransaction(() =>
         repo.insertMany([

@@ -139,26 +139,21 @@ describe('re-draws, retried purchases and the close', () => {
       const released = new Promise<void>((resolve) => (release = resolve));
       return { atGate, reached, released, release };
     };
-    const earlyGate = gate(); // after locking the drawing and inserting its ticket, before the total
-    const lateGate = gate(); // after paying, before the drawing lock
-    const real = {
-      lockDrawing: repository.lockDrawing.bind(repository),
-      addToTotal: repository.addToTotal.bind(repository),
-    };
+    const earlyGate = gate(); // after numbering and inserting its ticket (the drawing row held), before commit
+    const lateGate = gate(); // after paying, before the drawing row
+    const issue = repository.issue.bind(repository);
     let buying = '';
-    jest.spyOn(repository, 'lockDrawing').mockImplementation(async (drawingId) => {
+    jest.spyOn(repository, 'issue').mockImplementation(async (...args) => {
       if (buying === late.id) {
         lateGate.reached();
         await lateGate.released;
       }
-      return real.lockDrawing(drawingId);
-    });
-    jest.spyOn(repository, 'addToTotal').mockImplementation(async (...args) => {
+      const issued = await issue(...args);
       if (buying === early.id) {
         earlyGate.reached();
         await earlyGate.released;
       }
-      return real.addToTotal(...args);
+      return issued;
     });
     try {
       buying = early.id;

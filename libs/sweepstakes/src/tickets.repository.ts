@@ -1,7 +1,15 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { Not, In } from 'typeorm';
 import { PointTransaction } from '@fittrack/points';
-import { BaseRepository, chunk, DataContext, LIST_ALIAS, rowLock } from '@fittrack/core';
+import {
+  BaseRepository,
+  chunk,
+  currentDbType,
+  DataContext,
+  LIST_ALIAS,
+  numberedInsertSql,
+} from '@fittrack/core';
 import { Drawing } from './entities/drawing.entity';
 import { Ticket } from './entities/ticket.entity';
 
@@ -18,38 +26,101 @@ export class TicketsRepository extends BaseRepository<Ticket> {
     });
   }
 
-  /**
-   * The drawing row, locked for the rest of the unit of work (a plain keyed SELECT … FOR UPDATE: Oracle
-   * refuses FOR UPDATE with FETCH FIRST). Purchases serialise on it to number tickets without gaps; the
-   * ledger's user lock is always taken before it.
-   */
-  lockDrawing(drawingId: string): Promise<Drawing | null> {
-    const qb = this.manager.getRepository(Drawing).createQueryBuilder('d').where('d.id = :drawingId', {
-      drawingId,
-    });
-    const lock = rowLock();
-    if (lock) qb.setLock(lock);
-    return qb.getOne();
-  }
-
   /** The drawing row without its prizes and without a lock (checks before the unit of work). */
   findDrawing(drawingId: string): Promise<Drawing | null> {
     return this.manager.getRepository(Drawing).findOneBy({ id: drawingId });
   }
 
-  /** Adds `count` to the total only if the drawing is still open with the total the caller numbered from. */
-  async addToTotal(drawingId: string, expectedTotal: number, count: number): Promise<boolean> {
-    const result = await this.manager
-      .createQueryBuilder()
-      .update(Drawing)
-      .set({ totalTickets: () => `total_tickets + ${Number(count)}` })
-      .where('id = :drawingId AND status = :open AND total_tickets = :expectedTotal', {
+  /**
+   * Numbers and inserts `quantity` tickets after the drawing's total and moves the total, if the drawing is
+   * open for sales at `now`; null (nothing written) if not. The drawing row stays locked until commit, so
+   * purchases serialise on it and numbers stay 1..N without gaps; the ledger's user lock is taken before
+   * it. PostgreSQL takes the lock, the numbers and the insert in one statement (numberedInsertSql): every
+   * buyer queues on this row, so its holder should not wait for more Node turns than it must.
+   */
+  async issue(
+    drawingId: string,
+    userId: string,
+    quantity: number,
+    purchaseTransactionId: string | null,
+    now: Date,
+  ): Promise<Ticket[] | null> {
+    const tickets = Array.from({ length: quantity }, () =>
+      this.manager.create(Ticket, {
+        id: randomUUID(),
+        createdAt: now,
         drawingId,
-        open: 'open',
-        expectedTotal,
-      })
-      .execute();
-    return result.affected === 1;
+        userId,
+        ticketNumber: 0,
+        purchaseTransactionId,
+        isFree: purchaseTransactionId === null,
+        isWinner: false,
+        prizeId: null,
+      }),
+    );
+    const driver = this.manager.connection.driver;
+    const drawings = this.manager.connection.getMetadata(Drawing);
+    const column = (property: string) => drawings.findColumnWithPropertyName(property)!;
+    const open = { drawingId, open: 'open', now: driver.preparePersistentValue(now, column('opensAt')) };
+    const where = (name: (property: string) => string) =>
+      `${name('id')} = :drawingId AND ${name('status')} = :open AND ${name('deletedAt')} IS NULL ` +
+      `AND ${name('opensAt')} <= :now AND ${name('ticketSalesClose')} > :now`;
+    const quoted = (property: string) => `"${column(property).databaseName}"`;
+    const metadata = this.repository.metadata;
+    const shared = [
+      'createdAt',
+      'drawingId',
+      'userId',
+      'purchaseTransactionId',
+      'isFree',
+      'isWinner',
+      'prizeId',
+    ].map((property) => metadata.findColumnWithPropertyName(property)!);
+    const sql = numberedInsertSql(currentDbType(), {
+      counter: {
+        table: drawings.tableName,
+        column: column('totalTickets').databaseName,
+        set: `${quoted('updatedAt')} = :now, ${quoted('version')} = ${quoted('version')} + 1`,
+        where: where(quoted),
+      },
+      table: metadata.tableName,
+      key: metadata.findColumnWithPropertyName('id')!.databaseName,
+      shared: shared.map((c) => c.databaseName),
+      number: metadata.findColumnWithPropertyName('ticketNumber')!.databaseName,
+      rows: quantity,
+    });
+    let first: number;
+    if (sql) {
+      const values = {
+        ...open,
+        ...Object.fromEntries(tickets.map((ticket, i) => [`k${i}`, ticket.id])),
+        ...Object.fromEntries(
+          shared.map((c, j) => [`s${j}`, driver.preparePersistentValue(c.getEntityValue(tickets[0]), c)]),
+        ),
+      };
+      const rows: Array<Record<string, number>> = await this.manager.query(
+        ...driver.escapeQueryWithParameters(sql, values),
+      );
+      if (!rows.length) return null;
+      first = Math.min(...rows.map((row) => Number(Object.values(row)[0])));
+    } else {
+      // The update first (it takes the lock and checks the window), then the total read back: no
+      // SELECT … FOR UPDATE before it. The subscriber stamps updated_at from the clock; TypeORM the version.
+      const moved = await this.manager
+        .createQueryBuilder()
+        .update(Drawing)
+        .set({ totalTickets: () => `${quoted('totalTickets')} + ${Number(quantity)}` })
+        .where(where(quoted), open)
+        .execute();
+      if (moved.affected !== 1) return null;
+      const { totalTickets } = await this.manager
+        .getRepository(Drawing)
+        .findOneOrFail({ where: { id: drawingId }, select: { id: true, totalTickets: true } });
+      first = totalTickets - quantity + 1;
+    }
+    tickets.forEach((ticket, i) => (ticket.ticketNumber = first + i));
+    if (!sql) await this.insertMany(tickets);
+    return tickets;
   }
 
   /**

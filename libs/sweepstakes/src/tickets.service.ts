@@ -148,33 +148,22 @@ export class TicketsService {
     return oddsOf(drawing.totalTickets, mine);
   }
 
-  /**
-   * Numbers and inserts tickets under the drawing lock, then adds them to the total by a conditional update:
-   * a drawing that closed meanwhile refuses (and the unit of work rolls the payment back).
-   */
+  /** Numbers and inserts the tickets; a drawing closed meanwhile refuses (the unit of work rolls the payment back). */
   private async issue(
     drawingId: string,
     userId: string,
     quantity: number,
     purchaseTransactionId: string | null,
   ): Promise<Ticket[]> {
-    const drawing = await this.tickets.lockDrawing(drawingId);
-    if (!drawing) throw new NotFoundError('Drawing');
-    this.checkOpen(drawing);
-    const first = drawing.totalTickets + 1;
-    const tickets = await this.tickets.insertMany(
-      Array.from({ length: quantity }, (_, i) => ({
-        drawingId,
-        userId,
-        ticketNumber: first + i,
-        purchaseTransactionId,
-        isFree: purchaseTransactionId === null,
-      })),
+    const tickets = await this.tickets.issue(
+      drawingId,
+      userId,
+      quantity,
+      purchaseTransactionId,
+      this.clock.now(),
     );
-    if (!(await this.tickets.addToTotal(drawingId, drawing.totalTickets, quantity))) {
-      throw new ForbiddenError(TICKET_SALES_CLOSED);
-    }
-    return tickets.sort((a, b) => a.ticketNumber - b.ticketNumber);
+    if (!tickets) throw new ForbiddenError(TICKET_SALES_CLOSED);
+    return tickets;
   }
 
   /** The first result of a purchase, from its spend entry: its tickets, the balance now and the odds now. */

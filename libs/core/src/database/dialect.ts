@@ -116,6 +116,40 @@ export function addingUpsertSql(db: DbType, { table, columns, key, add, set, row
   );
 }
 
+/** What `numberedInsertSql` writes: `rows` rows numbered after a counter row's value, moving it by `rows`. */
+export interface NumberedInsert {
+  /** The row handing out numbers: `column` moves by `rows`; `set` (more assignments) and `where` are SQL. */
+  counter: { table: string; column: string; set: string; where: string };
+  table: string;
+  /** Differs by row: the value of row `i` is the named parameter `:k{i}`. */
+  key: string;
+  /** The same in every row: the value of `shared[j]` is the named parameter `:s{j}`. */
+  shared: string[];
+  /** Row `i` gets the counter's old value + i + 1. */
+  number: string;
+  rows: number;
+}
+
+/**
+ * One statement that moves the counter and inserts the numbered rows (PostgreSQL: an UPDATE … RETURNING in
+ * a WITH), so the counter row's lock is held for one round trip and the commit; no row matching `where`
+ * inserts nothing. Null where a WITH cannot hold an UPDATE (SQLite, Oracle): the caller updates, reads the
+ * counter back and inserts. Returns the inserted `number`s.
+ */
+export function numberedInsertSql(db: DbType, spec: NumberedInsert): string | null {
+  if (db !== 'postgres') return null;
+  const { counter, table, key, shared, number, rows } = spec;
+  const q = (name: string) => `"${name}"`;
+  const keys = Array.from({ length: rows }, (_, i) => `(:k${i}, ${i + 1})`);
+  return (
+    `WITH "c" AS (UPDATE ${q(counter.table)} SET ${q(counter.column)} = ${q(counter.column)} + ${rows}, ${counter.set} ` +
+    `WHERE ${counter.where} RETURNING ${q(counter.column)} - ${rows} AS "base") ` +
+    `INSERT INTO ${q(table)} (${[key, ...shared, number].map(q).join(', ')}) ` +
+    `SELECT "r"."k", ${shared.map((_, j) => `:s${j}`).join(', ')}, "c"."base" + "r"."i" ` +
+    `FROM "c" CROSS JOIN (VALUES ${keys.join(', ')}) AS "r"("k", "i") RETURNING ${q(number)}`
+  );
+}
+
 /** Oracle accepts at most 1,000 binds in an IN-list; chunk every large id list. */
 export function chunk<T>(items: readonly T[], size = 1000): T[][] {
   const chunks: T[][] = [];
