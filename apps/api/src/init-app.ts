@@ -1,4 +1,5 @@
-import { INestApplication } from '@nestjs/common';
+import { INestApplication, NestInterceptor } from '@nestjs/common';
+import { ApplicationConfig } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import {
@@ -43,7 +44,8 @@ export async function initApp(app: NestExpressApplication): Promise<AppConfig> {
   app.use(httpMetrics(app.get(Metrics)));
   app.use(securityHeaders());
   app.enableCors({ origin: config.corsOrigins, credentials: true });
-  app.use(cookieParser());
+  // Only the auth routes read a cookie (the refresh token's, scoped to them).
+  app.use('/api/v1/auth', cookieParser());
   // Terra signs the exact bytes of its webhooks: that route keeps its body raw (a Buffer), and the JSON
   // parser below then leaves it alone.
   app.use('/api/v1/webhooks/terra', express.raw({ type: () => true, limit: '5mb' }));
@@ -56,6 +58,7 @@ export async function initApp(app: NestExpressApplication): Promise<AppConfig> {
   setupSwagger(app);
   app.enableShutdownHooks();
   await prepareDatabase(app);
+  dropNoOpInterceptors(app);
   await app.init();
   // Nest answers unknown routes under the global prefix only; everything else ends here, not in
   // Express's HTML page.
@@ -63,6 +66,27 @@ export async function initApp(app: NestExpressApplication): Promise<AppConfig> {
     sendProblem(req, res, 404, `Cannot ${req.method} ${req.path}`),
   );
   return config;
+}
+
+/**
+ * nestjs-cls registers a global interceptor even when it is not mounted (ours: CLS serves transactions,
+ * not requests), one that only calls `next.handle()`. Any global interceptor sends every request through
+ * Nest's RxJS pipeline (defer, mergeAll, lastValueFrom, a client-disconnect watch): ~10 % of an
+ * authenticated read's CPU (docs/benchmarks.md). Routes bind their interceptors in `app.init()`, so the
+ * no-op is dropped before it; every other global interceptor stays.
+ */
+function dropNoOpInterceptors(app: NestExpressApplication): void {
+  // NestApplication keeps its ApplicationConfig private; getGlobalInterceptors() is its live list.
+  const interceptors = (app as unknown as { config: ApplicationConfig }).config.getGlobalInterceptors();
+  const kept = interceptors.filter((interceptor) => !isClsNoOp(interceptor));
+  interceptors.splice(0, interceptors.length, ...kept);
+}
+
+/** nestjs-cls's unmounted interceptor: a plain object whose only key is `intercept`. */
+function isClsNoOp(interceptor: NestInterceptor): boolean {
+  return (
+    Object.getPrototypeOf(interceptor) === Object.prototype && Object.keys(interceptor).join() === 'intercept'
+  );
 }
 
 /**
@@ -80,13 +104,44 @@ function securityHeaders() {
     // TLS ends at the proxy (docs/deployment.md); HSTS covers the upgrade.
     upgradeInsecureRequests: null,
   };
-  const strict = helmet({ contentSecurityPolicy: { directives }, frameguard: { action: 'deny' } });
-  const docs = helmet({
-    contentSecurityPolicy: { directives: { ...directives, styleSrc: ["'self'", "'unsafe-inline'"] } },
-    frameguard: { action: 'deny' },
+  const strict = fixedHeaders(
+    helmet({ contentSecurityPolicy: { directives }, frameguard: { action: 'deny' } }),
+  );
+  const docs = fixedHeaders(
+    helmet({
+      contentSecurityPolicy: { directives: { ...directives, styleSrc: ["'self'", "'unsafe-inline'"] } },
+      frameguard: { action: 'deny' },
+    }),
+  );
+  return (req: express.Request, res: express.Response, next: express.NextFunction) => {
+    const headers = /^\/docs(\/|$)/.test(req.path) ? docs : strict;
+    for (const [name, value] of headers) res.setHeader(name, value);
+    res.removeHeader('X-Powered-By');
+    next();
+  };
+}
+
+/**
+ * The headers a helmet middleware sets, recorded once at startup: with a fixed configuration (no
+ * per-request directive functions such as nonces) they are the same on every response, and replaying
+ * them costs a fraction of running helmet's dozen middlewares per request. Anything but setting
+ * headers and removing X-Powered-By fails here, at startup.
+ */
+function fixedHeaders(middleware: ReturnType<typeof helmet>): Array<[string, string]> {
+  const headers: Array<[string, string]> = [];
+  const recorder = {
+    setHeader: (name: string, value: unknown) => headers.push([name, String(value)]),
+    removeHeader: (name: string) => {
+      if (name.toLowerCase() !== 'x-powered-by') throw new Error(`helmet removed ${name}`);
+    },
+  };
+  let called = false;
+  middleware({} as express.Request, recorder as unknown as express.Response, (error?: unknown) => {
+    if (error) throw error;
+    called = true;
   });
-  return (req: express.Request, res: express.Response, next: express.NextFunction) =>
-    /^\/docs(\/|$)/.test(req.path) ? docs(req, res, next) : strict(req, res, next);
+  if (!called) throw new Error('helmet did not finish synchronously');
+  return headers;
 }
 
 function serveTestPage(app: NestExpressApplication, config: AppConfig): void {
