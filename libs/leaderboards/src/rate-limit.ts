@@ -32,6 +32,8 @@ export class RedisThrottlerStorage implements ThrottlerStorage, OnApplicationShu
     private readonly prefix: string,
   ) {
     this.redis = new Redis(redisUrl, { maxRetriesPerRequest: 1, commandTimeout: 500 });
+    // Failures are handled per command (counted in memory meanwhile), not as unhandled error events.
+    this.redis.on('error', () => undefined);
   }
 
   async increment(
@@ -75,6 +77,10 @@ export class RedisThrottlerStorage implements ThrottlerStorage, OnApplicationShu
     ttl: number,
     limit: number,
   ): Promise<ThrottlerStorageRecord> {
+    // While ioredis reconnects a command would only wait: count in memory at once instead.
+    if (['reconnecting', 'close', 'end'].includes(this.redis.status)) {
+      throw new Error(`redis ${this.redis.status}`);
+    }
     const replies = await this.redis
       .multi()
       .set(redisKey, 0, 'PX', ttl, 'NX')
