@@ -49,6 +49,9 @@ interface BodyParserError {
 const isBodyParserError = (error: unknown): error is BodyParserError =>
   typeof error === 'object' && error !== null && 'type' in error && 'status' in error && 'expose' in error;
 
+/** The request's path without its query, which may carry a verification or reset token. */
+const pathOf = (request: Request): string => request.originalUrl.split('?')[0];
+
 /** Writes one RFC 7807 problem+json response, carrying the request id. */
 export function sendProblem(
   request: Request,
@@ -62,7 +65,7 @@ export function sendProblem(
     title: TITLES[status] ?? 'Error',
     status,
     detail,
-    instance: request.originalUrl.split('?')[0],
+    instance: pathOf(request),
     request_id: request.id,
     ...(errors ? { errors } : {}),
   };
@@ -82,7 +85,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 
     if (status >= 500) {
       this.logger.error(
-        `${request.method} ${request.originalUrl} failed [${request.id}]`,
+        `${request.method} ${pathOf(request)} failed [${request.id}]`,
         exception instanceof Error ? exception.stack : String(exception),
       );
       reportError(exception, { request_id: request.id });
