@@ -26,8 +26,19 @@ export function initSentry(config: AppConfig, service: 'api' | 'worker'): boolea
     release: sentryRelease(config),
     initialScope: { tags: { service } },
     sendDefaultPii: false,
-    // Request bodies are never read (beforeSend would drop them anyway).
-    integrations: [loaded.httpIntegration({ maxIncomingRequestBodySize: 'none' })],
+    // Errors only, reported explicitly: no OpenTelemetry and none of the default integrations that patch
+    // Node's modules (http, fetch, console, …) for tracing and breadcrumbs. Those patches outlive close()
+    // and cost every request; what is left reports errors and what crashes the process.
+    skipOpenTelemetrySetup: true,
+    defaultIntegrations: false,
+    integrations: [
+      loaded.eventFiltersIntegration(),
+      loaded.dedupeIntegration(),
+      loaded.linkedErrorsIntegration(),
+      loaded.nodeContextIntegration(),
+      loaded.onUncaughtExceptionIntegration(),
+      loaded.onUnhandledRejectionIntegration(),
+    ],
     beforeSend: (event) => scrubEvent(event),
     beforeBreadcrumb: (breadcrumb) => scrubValue(breadcrumb),
   });
