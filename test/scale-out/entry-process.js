@@ -4,33 +4,7 @@
  * without a build step (the Redis suite runs before CI builds, as for test/trackers/worker-process.js).
  * TypeScript is transpiled on require and `@fittrack/*` resolved through tsconfig paths; configuration
  * comes from the environment.
- */
-const { readFileSync } = require('node:fs');
-const { join } = require('node:path');
-const ts = require('typescript');
-const { register } = require('tsconfig-paths');
-
-const ROOT = join(__dirname, '../..');
-const COMPILER_OPTIONS = {
-  module: ts.ModuleKind.CommonJS,
-  target: ts.ScriptTarget.ES2022,
-  esModuleInterop: true,
-  experimentalDecorators: true,
-  emitDecoratorMetadata: true,
-  useDefineForClassFields: false,
-  resolveJsonModule: true,
-  sourceMap: false,
-};
-
-require.extensions['.ts'] = (module, filename) => {
-  const source = readFileSync(filename, 'utf8');
-  const { outputText } = ts.transpileModule(source, {
-    compilerOptions: COMPILER_OPTIONS,
-    fileName: filename,
-  });
-  module._compile(outputText, filename);
-};
-register({ baseUrl: ROOT, paths: require(join(ROOT, 'tsconfig.json')).compilerOptions.paths });
+ */ require('../support/from-sources');
 
 const ENTRIES = {
   api: () => require('../../apps/api/src/main.ts'),

@@ -5,36 +5,11 @@
  * tsconfig paths. Configuration comes from the environment, as for the real worker. Tells its parent
  * `ready` over IPC once it consumes the queues.
  */
-const { readFileSync } = require('node:fs');
-const { join } = require('node:path');
-const ts = require('typescript');
-const { register } = require('tsconfig-paths');
-
-const ROOT = join(__dirname, '../..');
-const COMPILER_OPTIONS = {
-  module: ts.ModuleKind.CommonJS,
-  target: ts.ScriptTarget.ES2022,
-  esModuleInterop: true,
-  experimentalDecorators: true,
-  emitDecoratorMetadata: true,
-  useDefineForClassFields: false,
-  resolveJsonModule: true,
-  sourceMap: false,
-};
-
-require.extensions['.ts'] = (module, filename) => {
-  const source = readFileSync(filename, 'utf8');
-  const { outputText } = ts.transpileModule(source, {
-    compilerOptions: COMPILER_OPTIONS,
-    fileName: filename,
-  });
-  module._compile(outputText, filename);
-};
-register({ baseUrl: ROOT, paths: require(join(ROOT, 'tsconfig.json')).compilerOptions.paths });
+require('../support/from-sources');
 
 async function main() {
   const { NestFactory } = require('@nestjs/core');
-  const { WorkerModule } = require(join(ROOT, 'apps/worker/src/worker.module.ts'));
+  const { WorkerModule } = require('../../apps/worker/src/worker.module.ts');
   const app = await NestFactory.createApplicationContext(WorkerModule, { logger: ['error', 'warn'] });
   process.send?.('ready');
   process.once('SIGTERM', () => app.close().then(() => process.exit(0)));
