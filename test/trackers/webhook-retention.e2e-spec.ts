@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { JobName, QueuePort } from '@fittrack/core';
 import { SchedulerTicks } from '@fittrack/scheduler';
 import { signTerraPayload, TerraWebhookEvent } from '@fittrack/trackers';
+import { type IsolatedDatabase, isolatedDatabase } from '../support/isolated-database';
 import { createTerraTestApp, TERRA_TEST, type TerraTestApp } from './helpers';
 
 const DAY = 86_400_000;
@@ -15,14 +16,20 @@ const DAY = 86_400_000;
  */
 describe('webhook event retention', () => {
   let t: TerraTestApp;
+  // The purge and these counts span the whole table: on PostgreSQL, a database of its own.
+  let database: IsolatedDatabase;
   const events = () => t.app.get(DataSource).getRepository(TerraWebhookEvent);
 
   beforeAll(async () => {
-    t = await createTerraTestApp({ now: '2026-03-02T12:00:00Z' });
+    database = await isolatedDatabase('retention');
+    t = await createTerraTestApp({ now: '2026-03-02T12:00:00Z', env: database.env });
     t.clock.freeze();
   });
 
-  afterAll(() => t?.close());
+  afterAll(async () => {
+    await t?.close();
+    await database?.drop();
+  });
 
   /** A signed delivery of `event` at the clock's time; answers the HTTP status. */
   async function deliver(body: string, signedAt = t.clock.now()): Promise<number> {
