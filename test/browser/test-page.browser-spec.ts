@@ -53,6 +53,8 @@ describe('the HTML test page in Chromium', () => {
     expect(response?.status()).toBe(200);
     expect(page.url()).toBe(`${baseUrl}/test/`);
     await expect(byTestId('tab-list').isVisible()).resolves.toBe(true);
+    // The tab bar is built by the page's module script: wait for it rather than race it.
+    await byTestId('tab-api-tester').waitFor({ state: 'attached' });
     for (const tab of ['api-tester', 'auth', 'leaderboards', 'reports', 'data-controls']) {
       expect(await byTestId(`tab-${tab}`).count()).toBe(1);
     }
