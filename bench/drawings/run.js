@@ -25,6 +25,7 @@ const { execFileSync } = require('node:child_process');
 const { randomUUID } = require('node:crypto');
 const { join } = require('node:path');
 const { benchDatabaseEnv } = require('../support/databases');
+const { insertBenchUsers } = require('../support/fixtures');
 
 const ROOT = join(__dirname, '../..');
 const DBS = (process.env.BENCH_DBS ?? 'sqlite,postgres').split(',').map((s) => s.trim());
@@ -50,40 +51,13 @@ async function boot() {
   };
 }
 
-/** `count` users with profiles, by batched INSERTs; returns their ids. */
+/** `count` users with profiles (accounts old enough for any eligibility rule); returns their ids. */
 async function insertUsers(ds, count) {
-  const users = Array.from({ length: count }, (_, u) => ({
-    id: randomUUID(),
-    email: `bench${u}@example.com`,
-    passwordHash: 'x',
-    role: 'user',
-    status: 'active',
-    createdAt: new Date('2026-01-01T00:00:00Z'),
-  }));
-  const profiles = users.map((user, u) => ({
-    id: randomUUID(),
-    userId: user.id,
-    displayName: `Bench ${u}`,
-    dateOfBirth: '1990-01-01',
-    state: 'TX',
-    biologicalSex: 'female',
-    fitnessLevel: 'intermediate',
-    timezone: 'America/New_York',
-    tierCode: 'F-30-39-INT',
-  }));
-  for (const [table, rows] of [
-    ['User', users],
-    ['profiles', profiles],
-  ]) {
-    for (let i = 0; i < rows.length; i += 500) {
-      await ds
-        .createQueryBuilder()
-        .insert()
-        .into(table)
-        .values(rows.slice(i, i + 500))
-        .execute();
-    }
-  }
+  const users = await insertBenchUsers(ds, count, {
+    label: 'drawings',
+    user: () => ({ createdAt: new Date('2026-01-01T00:00:00Z') }),
+    profile: () => ({ tierCode: 'F-30-39-INT' }),
+  });
   return users.map((user) => user.id);
 }
 

@@ -14,6 +14,7 @@ const { execFileSync } = require('node:child_process');
 const { randomUUID } = require('node:crypto');
 const { join } = require('node:path');
 const { benchDatabaseEnv } = require('../support/databases');
+const { insertBenchUsers, insertRows } = require('../support/fixtures');
 
 const ROOT = join(__dirname, '../..');
 const USERS = Number(process.env.BENCH_INGEST_USERS ?? 10_000);
@@ -83,39 +84,11 @@ async function child() {
   const ds = app.get(DataSource);
   const db = process.env.DB_TYPE;
 
-  const insert = async (table, rows) => {
-    const size = Math.floor(30_000 / Object.keys(rows[0]).length);
-    for (let i = 0; i < rows.length; i += Math.min(size, 500)) {
-      await ds
-        .createQueryBuilder()
-        .insert()
-        .into(table)
-        .values(rows.slice(i, i + Math.min(size, 500)))
-        .execute();
-    }
-  };
-  const users = Array.from({ length: USERS }, (_, u) => ({
-    id: randomUUID(),
-    email: `bench${u}@example.com`,
-    passwordHash: 'x',
-    role: 'user',
-    status: 'active',
-  }));
-  await insert('User', users);
-  await insert(
-    'profiles',
-    users.map((user, u) => ({
-      id: randomUUID(),
-      userId: user.id,
-      displayName: `Bench ${u}`,
-      dateOfBirth: '1990-01-01',
-      state: 'TX',
-      biologicalSex: 'female',
-      fitnessLevel: 'intermediate',
-      timezone: 'America/New_York',
-      tierCode: ['F-30-39-BEG', 'F-30-39-INT', 'F-30-39-ADV'][u % 3],
-    })),
-  );
+  const insert = (table, rows) => insertRows(ds, table, rows);
+  const users = await insertBenchUsers(ds, USERS, {
+    label: 'ingest',
+    profile: (u) => ({ tierCode: ['F-30-39-BEG', 'F-30-39-INT', 'F-30-39-ADV'][u % 3] }),
+  });
   await insert(
     'tracker_connections',
     users.map((user) => ({

@@ -14,6 +14,7 @@
 const { fork } = require('node:child_process');
 const { randomUUID } = require('node:crypto');
 const { join } = require('node:path');
+const { insertBenchUsers, insertRows } = require('../support/fixtures');
 
 const ROOT = join(__dirname, '../..');
 const USERS = Number(process.env.BENCH_SYNC_USERS ?? 10_000);
@@ -91,39 +92,11 @@ async function main() {
   const app = await NestFactory.createApplicationContext(CliModule, { logger: ['error', 'warn'] });
   await app.get(core.DatabaseService).runMigrations();
   const ds = app.get(DataSource);
-  const insert = async (table, rows) => {
-    for (let i = 0; i < rows.length; i += 500) {
-      await ds
-        .createQueryBuilder()
-        .insert()
-        .into(table)
-        .values(rows.slice(i, i + 500))
-        .execute();
-    }
-  };
   const now = Date.now();
-  const users = Array.from({ length: USERS }, (_, u) => ({
-    id: randomUUID(),
-    email: `bench-sync-${u}@example.com`,
-    passwordHash: 'x',
-    role: 'user',
-    status: 'active',
-  }));
-  await insert('users', users);
-  await insert(
-    'profiles',
-    users.map((user, u) => ({
-      id: randomUUID(),
-      userId: user.id,
-      displayName: `Bench ${u}`,
-      dateOfBirth: '1990-01-01',
-      state: 'TX',
-      biologicalSex: 'female',
-      fitnessLevel: 'intermediate',
-      timezone: 'America/New_York',
-      tierCode: ['F-30-39-BEG', 'F-30-39-INT', 'F-30-39-ADV'][u % 3],
-    })),
-  );
+  const users = await insertBenchUsers(ds, USERS, {
+    label: 'sync',
+    profile: (u) => ({ tierCode: ['F-30-39-BEG', 'F-30-39-INT', 'F-30-39-ADV'][u % 3] }),
+  });
   const connections = users.map((user) => ({
     id: randomUUID(),
     userId: user.id,
@@ -135,7 +108,7 @@ async function main() {
     createdAt: new Date(now - 30 * 86_400_000),
     updatedAt: new Date(now - 20 * 60_000),
   }));
-  await insert('tracker_connections', connections);
+  await insertRows(ds, 'tracker_connections', connections);
   for (const c of connections) fake.createUser('FITBIT', c.userId, c.terraUserId);
 
   const workers = await Promise.all(Array.from({ length: WORKERS }, () => startWorker(terraUrl)));
