@@ -26,6 +26,7 @@ const { mkdtempSync, readFileSync, rmSync } = require('node:fs');
 const { loadavg, tmpdir } = require('node:os');
 const { join } = require('node:path');
 const autocannon = require('autocannon');
+const { recreatePostgresDatabase } = require('../support/databases');
 
 const ROOT = join(__dirname, '../..');
 const argv = process.argv.slice(2);
@@ -71,17 +72,6 @@ const ENV = {
   TERRA_WEBHOOK_SECRET: TERRA.webhookSecret,
   TERRA_TIMEOUT_MS: '30000',
 };
-
-async function recreateDatabase() {
-  const { Client } = require('pg');
-  const admin = new Client({
-    connectionString: Object.assign(new URL(SERVER), { pathname: '/postgres' }).href,
-  });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE ${DATABASE}`);
-  await admin.end();
-}
 
 /**
  * Users spread evenly over the 30 demographic tiers (tier-matrix.md), each with points earned through the
@@ -376,7 +366,7 @@ async function main() {
         .join(' ')}`,
   );
   Object.assign(process.env, ENV);
-  await recreateDatabase();
+  await recreatePostgresDatabase(SERVER, DATABASE);
   const { NestFactory } = require('@nestjs/core');
   const { DataSource } = require('typeorm');
   const Bull = require('bull');

@@ -33,4 +33,19 @@ async function benchDatabaseEnv(db, name) {
   };
 }
 
-module.exports = { benchDatabaseEnv };
+/** Drops and creates the PostgreSQL database `name` on `server` (a URL), for a bench that migrates it itself. */
+async function recreatePostgresDatabase(server, name) {
+  const { Client } = require('pg');
+  const admin = new Client({
+    connectionString: Object.assign(new URL(server), { pathname: '/postgres' }).href,
+  });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+}
+
+module.exports = { benchDatabaseEnv, recreatePostgresDatabase };

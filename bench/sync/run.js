@@ -15,6 +15,7 @@ const { fork } = require('node:child_process');
 const { randomUUID } = require('node:crypto');
 const { join } = require('node:path');
 const { insertBenchUsers, insertRows } = require('../support/fixtures');
+const { recreatePostgresDatabase } = require('../support/databases');
 
 const ROOT = join(__dirname, '../..');
 const USERS = Number(process.env.BENCH_SYNC_USERS ?? 10_000);
@@ -41,17 +42,6 @@ const ENV = {
   TERRA_TIMEOUT_MS: '30000',
 };
 
-async function recreateDatabase() {
-  const { Client } = require('pg');
-  const admin = new Client({
-    connectionString: Object.assign(new URL(SERVER), { pathname: '/postgres' }).href,
-  });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE ${DATABASE}`);
-  await admin.end();
-}
-
 function startWorker(terraUrl) {
   const worker = fork(join(__dirname, 'worker.js'), {
     env: {
@@ -76,7 +66,7 @@ const ask = (worker) =>
 
 async function main() {
   Object.assign(process.env, ENV);
-  await recreateDatabase();
+  await recreatePostgresDatabase(SERVER, DATABASE);
   const { NestFactory } = require('@nestjs/core');
   const { DataSource } = require('typeorm');
   const Bull = require('bull');
