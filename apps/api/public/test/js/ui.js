@@ -76,6 +76,28 @@ export function toNumber(value) {
 
 export const formatNumber = (n) => (typeof n === 'number' ? n.toLocaleString('en-US') : '—');
 
+/** A table with a header row of `columns` and `body` (a tbody), scrollable when wide. */
+export function table(columns, body, testid) {
+  return h(
+    'div',
+    { class: 'table-wrap' },
+    h(
+      'table',
+      { class: 'table', testid },
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          columns.map((c) => h('th', { scope: 'col' }, c)),
+        ),
+      ),
+      body,
+    ),
+  );
+}
+
 /** Table of `{entity: count}`; nested objects are shown via toNumber or as JSON. */
 export function countsTable(counts, testid) {
   const rows = Object.entries(counts || {}).map(([entity, value]) => {

@@ -3,7 +3,7 @@
 // that does not exist yet is the API's 409, shown as it says); each drawing's compliance report; prize
 // fulfillments: W-9, ship (carrier, tracking), delivered, forfeit, re-draw of a forfeited prize, return to
 // the sponsor; and the audit log of every admin action. What the API refuses is shown, never hidden.
-import { h, fill, field, withBusy, setMessage, formatNumber } from '../ui.js';
+import { h, fill, field, withBusy, setMessage, formatNumber, table } from '../ui.js';
 import { isOk, errorMessage } from '../api.js';
 import { badge, countdown, tickCountdowns, formatAddress } from './drawings.js';
 
@@ -33,27 +33,6 @@ function localInputValue(ms) {
 }
 
 const isoOf = (input) => (input.value ? new Date(input.value).toISOString() : '');
-
-function table(columns, body, testid) {
-  return h(
-    'div',
-    { class: 'table-wrap' },
-    h(
-      'table',
-      { class: 'table', testid },
-      h(
-        'thead',
-        {},
-        h(
-          'tr',
-          {},
-          columns.map((c) => h('th', { scope: 'col' }, c)),
-        ),
-      ),
-      body,
-    ),
-  );
-}
 
 const emptyRow = (colspan, text) => h('tr', {}, h('td', { colspan, class: 'muted' }, text));
 

@@ -4,7 +4,7 @@
 // which recomputes the winners here with Web Crypto (js/fair-draw.js) from /verify and the ticket list;
 // my tickets; my prizes and the address form that claims a physical one. A winner's claim link
 // (`#drawings?fulfillment=<id>`, SWEEPSTAKES_CLAIM_URL) opens that prize's form.
-import { h, fill, field, withBusy, setMessage, formatNumber } from '../ui.js';
+import { h, fill, field, withBusy, setMessage, formatNumber, table } from '../ui.js';
 import { isOk, errorMessage } from '../api.js';
 import { verifyDrawing } from '../fair-draw.js';
 
@@ -72,27 +72,6 @@ export function tickCountdowns(root) {
 const when = (iso) => (iso ? new Date(iso).toLocaleString() : '—');
 const money = (usd) => `$${Number(usd).toLocaleString('en-US')}`;
 const shortId = (id) => id?.slice(0, 8) ?? '';
-
-function table(columns, body, testid) {
-  return h(
-    'div',
-    { class: 'table-wrap' },
-    h(
-      'table',
-      { class: 'table', testid },
-      h(
-        'thead',
-        {},
-        h(
-          'tr',
-          {},
-          columns.map((c) => h('th', { scope: 'col' }, c)),
-        ),
-      ),
-      body,
-    ),
-  );
-}
 
 function emptyRow(colspan, text) {
   return h('tr', {}, h('td', { colspan, class: 'muted' }, text));
