@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { EmailOutbox } from '@fittrack/notifications';
 import {
   Activity,
+  ConnectionsService,
   fullDayTotals,
   signTerraPayload,
   TerraRuntime,
@@ -68,7 +69,8 @@ describe(`tracker connections through the fake Terra (${process.env.TEST_DB === 
     expect(callback.headers.location).toContain('connect=connected');
     const [row] = await connectionsOf(t, user.id);
     expect(row).toMatchObject({ provider: 'fitbit', isPrimary: true, terraUserId });
-    expect(['pending', 'syncing']).toContain(row.syncStatus);
+    // Created pending; the sync it queued runs at once in the in-process queue and may be done already.
+    expect(['pending', 'syncing', 'ok']).toContain(row.syncStatus);
     // Provider data is stored encrypted, with its key id.
     expect(row.encryptionKeyId).toBe('k1');
     expect(row.providerDataEncrypted).not.toContain(terraUserId);
@@ -315,6 +317,21 @@ describe(`tracker connections through the fake Terra (${process.env.TEST_DB === 
     await t.drainJobs();
     const [unchanged] = await connectionsOf(t, user.id);
     expect(unchanged.lastSyncAt).toEqual(row.lastSyncAt);
+  });
+
+  it('refusals processed at once email the user once: only the change into reconnect-required sends', async () => {
+    const { user, client } = await newUser();
+    await connectThroughWidget(t, client, 'fitbit');
+    await t.drainJobs();
+    const [connection] = await connectionsOf(t, user.id);
+    const connections = t.app.get(ConnectionsService);
+    await Promise.all(
+      Array.from({ length: 8 }, (_, i) => connections.markRefused(connection.id, `refusal ${i}`)),
+    );
+    const emails = await t.app.get(DataSource).getRepository(EmailOutbox).findBy({ toAddress: user.email });
+    expect(emails.filter((e) => e.template === 'tracker_reconnect')).toHaveLength(1);
+    const [refused] = await connectionsOf(t, user.id);
+    expect(refused).toMatchObject({ syncStatus: 'error', reconnectRequired: true });
   });
 
   it('webhook signature: missing, wrong, expired or malformed is 401 and stores nothing', async () => {

@@ -93,6 +93,20 @@ export class ConnectionsRepository extends BaseRepository<TrackerConnection> {
     await this.repository.update({ id }, patch);
   }
 
+  /**
+   * Moves the connection into "reconnect required" unless it is there already: true only for the one
+   * caller that made the change (two refusals processed at once must not both email the user).
+   */
+  async claimReconnectRequired(id: string, reason: string): Promise<boolean> {
+    const result = await this.repository
+      .createQueryBuilder()
+      .update()
+      .set({ syncStatus: 'error', lastError: reason, reconnectRequired: true })
+      .where('id = :id AND reconnect_required = :no', { id, no: false })
+      .execute();
+    return result.affected === 1;
+  }
+
   /** The user's email and display name (a user without a profile is greeted by email). */
   async recipientOf(userId: string): Promise<Recipient | null> {
     const row = await this.manager

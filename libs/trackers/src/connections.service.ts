@@ -307,12 +307,7 @@ export class ConnectionsService {
   async markRefused(connectionId: string, reason: string): Promise<void> {
     const outboxId = await this.unitOfWork.run(async () => {
       const connection = await this.connections.get(connectionId);
-      if (!connection || connection.reconnectRequired) return null;
-      await this.connections.setStatus(connection.id, {
-        syncStatus: 'error',
-        lastError: reason,
-        reconnectRequired: true,
-      });
+      if (!connection || !(await this.connections.claimReconnectRequired(connection.id, reason))) return null;
       const recipient = await this.connections.recipientOf(connection.userId);
       if (!recipient) return null;
       return this.email.record(recipient.email, 'tracker_reconnect', {

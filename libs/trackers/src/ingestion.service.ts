@@ -129,7 +129,9 @@ export class IngestionService {
         for (const key of Object.keys(total) as (keyof IngestResult)[]) total[key] += result[key];
       }
     };
-    const workers = currentDbType() === 'sqlite' ? 1 : PARALLEL_USERS;
+    // Users in parallel each take a connection of their own; inside a caller's unit of work (seeding) they
+    // would all share its one connection, which takes one query at a time: one after the other then.
+    const workers = currentDbType() === 'sqlite' || this.unitOfWork.active ? 1 : PARALLEL_USERS;
     await Promise.all(Array.from({ length: Math.min(workers, queue.length) }, worker));
     return total;
   }

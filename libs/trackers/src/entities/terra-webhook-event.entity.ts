@@ -11,6 +11,8 @@ export type WebhookEventStatus = (typeof WEBHOOK_EVENT_STATUSES)[number];
  * through the queue. The body's hash is unique, so Terra's retries and replays are stored once.
  */
 @Entity('terra_webhook_events')
+// The retention purge: finished events older than a cutoff, as a range (ADR 0028).
+@Index('ix_terra_webhook_events_status_created', ['status', 'createdAt'])
 export class TerraWebhookEvent extends BaseEntity {
   /** SHA-256 of the raw body, hex. */
   @Index('uq_terra_webhook_events_body', { unique: true })
@@ -34,7 +36,6 @@ export class TerraWebhookEvent extends BaseEntity {
   @Column({ type: types.text, nullable: true })
   payload!: string | null;
 
-  @Index('ix_terra_webhook_events_status')
   @Column({ type: 'varchar', length: 10, default: 'received' })
   status!: WebhookEventStatus;
 
