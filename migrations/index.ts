@@ -6,6 +6,7 @@ import { ActivityEngine1764100000000 } from './1764100000000-activity-engine';
 import { SweepstakesDraw1764200000000 } from './1764200000000-sweepstakes-draw';
 import { LeaderboardRollups1764250000000 } from './1764250000000-leaderboard-rollups';
 import { TrackerSync1764310000000 } from './1764310000000-tracker-sync';
+import { WebhookPurgeIndex1764400000000 } from './1764400000000-webhook-purge-index';
 
 /** Every migration, in order. The app and the CLI pass this list to the one DataSource. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   SweepstakesDraw1764200000000,
   LeaderboardRollups1764250000000,
   TrackerSync1764310000000,
+  WebhookPurgeIndex1764400000000,
 ];

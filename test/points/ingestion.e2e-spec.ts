@@ -1,5 +1,5 @@
-import { addDays, startOfDayIn } from '@fittrack/core';
-import { DAILY_CAP_NOTE } from '@fittrack/points';
+import { addDays, startOfDayIn, UnitOfWork } from '@fittrack/core';
+import { DAILY_CAP_NOTE, LedgerService } from '@fittrack/points';
 import type { User } from '@fittrack/users';
 import { asAdmin, type ApiClient, asUser } from '../support/api-client';
 import { createTestApp, type TestApp } from '../support/test-app';
@@ -159,6 +159,35 @@ describe('points engine: ingestion', () => {
     await ingest(t, [daily(u, '2026-11-21', { steps: 6000 }, { uploadType: 'delete' })]);
     expect(await balanceOf(t, u)).toBe(0);
     expect((await activitiesOf(t, u))[0]).toMatchObject({ isWithdrawn: true, pointsEarned: 0 });
+  });
+
+  it('inside a caller’s unit of work users are paid one after the other (its one connection takes one query at a time)', async () => {
+    const batch = [await user(), await user(), await user()];
+    const records = batch.map((u) => daily(u, '2026-11-20', { steps: 4000 }));
+    // Seeding ingests inside its unit of work; the users' postings used to overlap on its connection.
+    const ledger = t.app.get(LedgerService);
+    const postMany = ledger.postMany.bind(ledger);
+    let running = 0;
+    let overlapped = 0;
+    const spy = jest.spyOn(ledger, 'postMany').mockImplementation(async (...args) => {
+      if (++running > 1) overlapped += 1;
+      try {
+        return await postMany(...args);
+      } finally {
+        running -= 1;
+      }
+    });
+    try {
+      const result = await t.app.get(UnitOfWork).run(() => ingest(t, records));
+      expect(result.stored).toBe(3);
+      expect(spy).toHaveBeenCalledTimes(3);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(overlapped).toBe(0);
+    const balances = await Promise.all(batch.map((u) => balanceOf(t, u)));
+    expect(new Set(balances).size).toBe(1);
+    expect(balances[0]).toBeGreaterThan(0);
   });
 
   it('manual entries are stored and earn 0', async () => {
