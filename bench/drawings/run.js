@@ -20,6 +20,7 @@
  *    flat peaks across sizes show nothing grows with the ticket count.
  * Env: BENCH_DBS=sqlite,postgres  BENCH_SIZES=100000,1000000  BENCH_BUYERS=200  BENCH_BUY_EACH=10
  *      BENCH_USERS=10000 (ticket owners for part 2)  DATABASE_URL (server for PostgreSQL)
+ *      BENCH_DB_TAG=<name> (suffix of the bench's database names)  BENCH_CPU_PROF=<dir> (the purchases child writes a V8 CPU profile of its buying phase there)
  */
 const { execFileSync } = require('node:child_process');
 const { randomUUID } = require('node:crypto');
@@ -35,7 +36,17 @@ const BUY_EACH = Number(process.env.BENCH_BUY_EACH ?? 10);
 const OWNERS = Number(process.env.BENCH_USERS ?? 10_000);
 const HEAP_CAP_MB = Number(process.env.BENCH_HEAP_CAP_MB ?? 128);
 const COST = 10;
-const QUIET = { NODE_ENV: 'development', LOG_LEVEL: 'warn', SEED_ON_EMPTY: 'false', REDIS_URL: '' };
+// BENCH_DB_TAG=<name>: databases (and SQLite files) of one's own, beside another run's.
+const TAG = process.env.BENCH_DB_TAG ? `-${process.env.BENCH_DB_TAG}` : '';
+// A pool wait of 3 s, as the figures so far had: an API process now sheds after 1 s (ADR 0032), and the
+// baselines' 200 plain queries in flight over 10 connections would fail instead of queueing.
+const QUIET = {
+  NODE_ENV: 'development',
+  LOG_LEVEL: 'warn',
+  SEED_ON_EMPTY: 'false',
+  REDIS_URL: '',
+  DB_POOL_WAIT_MS: '3000',
+};
 const MB = 1024 * 1024;
 
 /** Boots the app context on the database in the environment. */
@@ -136,6 +147,31 @@ function sessionStates(url) {
   };
 }
 
+/**
+ * BENCH_CPU_PROF=<dir>: a V8 CPU profile of what runs until `stop()` (the buying phase alone, not the boot
+ * or the fixtures), written to <dir>/drawings-purchases-<time>.cpuprofile for Chrome DevTools or speedscope.
+ */
+async function startProfile() {
+  const dir = process.env.BENCH_CPU_PROF;
+  if (!dir) return null;
+  const { Session } = require('node:inspector/promises');
+  const { mkdirSync, writeFileSync } = require('node:fs');
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return {
+    stop: async () => {
+      const { profile } = await session.post('Profiler.stop');
+      mkdirSync(dir, { recursive: true });
+      const file = join(dir, `drawings-purchases-${Date.now()}.cpuprofile`);
+      writeFileSync(file, JSON.stringify(profile));
+      session.disconnect();
+      console.error(`CPU profile of the buying phase: ${file}`);
+    },
+  };
+}
+
 /** Part 1, in the child: concurrent purchases, then the plain-INSERT ceiling, then the invariants. */
 async function purchases() {
   const ctx = await boot();
@@ -162,6 +198,7 @@ async function purchases() {
   const tickets = app.get(sweepstakes.TicketsService);
   const principal = (userId) => ({ userId, email: 'x', role: 'user', jti: 'x', exp: 0 });
   const outcomes = { bought: 0, insufficient: 0, other: [] };
+  const profiler = await startProfile();
   const cpuBefore = process.cpuUsage();
   const sampling = sessionStates(process.env.DATABASE_URL);
   const started = performance.now();
@@ -182,6 +219,7 @@ async function purchases() {
   const sessions = await sampling.stop();
   const cpu = process.cpuUsage(cpuBefore);
   const nodeCpuSeconds = (cpu.user + cpu.system) / 1e6;
+  await profiler?.stop();
 
   // The ceiling: as many ticket rows, one autocommitted INSERT each, as many in flight as buyers.
   const ceilingDrawing = await openDrawing(ctx, 'Insert ceiling');
@@ -375,18 +413,23 @@ async function main() {
   console.log(`load average at start: ${load()}`);
   let failed = false;
   if (DBS.includes('postgres')) {
-    const env = await benchDatabaseEnv('postgres', 'drawings-buy');
+    const env = await benchDatabaseEnv('postgres', `drawings-buy${TAG}`);
     const r = inChild(env, ['purchases']);
     const rate = r.bought / r.buySeconds;
     const ceiling = r.bought / r.insertSeconds;
     const numbered = r.bought / r.numberedSeconds;
+    const attempts = r.bought + r.insufficient + r.other;
     console.log(
       `[postgres] purchases: ${BUYERS} buyers x ${BUY_EACH} one-ticket purchases at once: ${r.bought} bought, ` +
         `${r.insufficient} refused (Insufficient points), ${r.other} other errors in ${r.buySeconds.toFixed(2)} s = ` +
-        `${Math.round(rate)} purchases/s (the app process used ${((r.nodeCpuSeconds / r.buySeconds) * 100).toFixed(0)} % ` +
-        `of a core); plain INSERT of ${r.bought} ticket rows at ${BUYERS} in flight: ` +
-        `${r.insertSeconds.toFixed(2)} s = ${Math.round(ceiling)} rows/s; purchases at ` +
-        `${((rate / ceiling) * 100).toFixed(1)} % of the ceiling; numbered INSERT (one statement moving the total and inserting, commit) ` +
+        `${Math.round(rate)} purchases/s; the app process used ${((r.nodeCpuSeconds / r.buySeconds) * 100).toFixed(0)} % ` +
+        `of a core, ${((r.nodeCpuSeconds / r.bought) * 1000).toFixed(2)} ms of CPU a purchase ` +
+        `(${((r.nodeCpuSeconds / attempts) * 1000).toFixed(2)} ms an attempt, refusals included)`,
+    );
+    console.log(
+      `  baselines: plain INSERT of ${r.bought} ticket rows at ${BUYERS} in flight: ` +
+        `${r.insertSeconds.toFixed(2)} s = ${Math.round(ceiling)} rows/s, purchases at ` +
+        `${((rate / ceiling) * 100).toFixed(1)} % of it; numbered INSERT (one statement moving the total and inserting, commit) ` +
         `${r.numberedSeconds.toFixed(2)} s = ${Math.round(numbered)} rows/s, purchases at ` +
         `${((rate / numbered) * 100).toFixed(1)} % of it (load ${load()})`,
     );
@@ -406,7 +449,7 @@ async function main() {
   const rows = [];
   for (const db of DBS) {
     for (const size of SIZES) {
-      const env = await benchDatabaseEnv(db, `drawings-${size}`);
+      const env = await benchDatabaseEnv(db, `drawings-${size}${TAG}`);
       const { drawingId } = inChild(env, ['fixture', String(size)]);
       // Under a fixed old-space cap, the same for every size: a draw that held the list would not fit.
       const r = inChild(env, ['draw', drawingId], [`--max-old-space-size=${HEAP_CAP_MB}`]);

@@ -46,6 +46,14 @@ describe('tickets under concurrency', () => {
     const refused = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
     expect(results.length - refused.length).toBe(20);
     for (const r of refused) expect(r.reason).toMatchObject({ message: 'Insufficient points' });
+    // Each sale counts the buyer's tickets before it, those sold in the same turn included.
+    const mine = results
+      .filter(
+        (r): r is PromiseFulfilledResult<Awaited<ReturnType<TicketsService['purchase']>>> =>
+          r.status === 'fulfilled',
+      )
+      .map((r) => r.value.odds.my_tickets);
+    expect(mine.sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
     expect((await dataSource(t).getRepository(User).findOneByOrFail({ id: user.id })).pointBalance).toBe(0);
     const ledger = await dataSource(t)
       .getRepository(PointTransaction)
@@ -82,6 +90,70 @@ describe('tickets under concurrency', () => {
       (await dataSource(t).getRepository(Drawing).findOneByOrFail({ id: drawing.id })).totalTickets,
     ).toBe(numbers.length);
   }, 120_000);
+
+  it('purchases placed together share a turn: one buyer failing otherwise fails nobody else, refusals stay their own', async () => {
+    const drawing = await createDrawing(t, admin, 'open', { ticket_cost_points: 10 });
+    const buyers: User[] = [];
+    for (let i = 0; i < 6; i++) buyers.push(await memberWithPoints(t, 30));
+    const poor = await memberWithPoints(t, 5);
+    // A ledger that no longer matches its balance makes the ledger throw a plain error (not a refusal):
+    // the turn it was in rolls back and every order runs again on its own.
+    await dataSource(t).getRepository(User).update({ id: buyers[2].id }, { pointBalance: 31 });
+    const results = await Promise.allSettled([
+      ...buyers.map((buyer) => tickets.purchase(drawing.id, 2, principal(buyer))),
+      tickets.purchase(drawing.id, 1, principal(poor)),
+    ]);
+    expect(results.map((r) => r.status)).toEqual([
+      'fulfilled',
+      'fulfilled',
+      'rejected',
+      'fulfilled',
+      'fulfilled',
+      'fulfilled',
+      'rejected',
+    ]);
+    expect((results[2] as PromiseRejectedResult).reason.message).toMatch(/does not match its balance/);
+    expect((results[6] as PromiseRejectedResult).reason.message).toBe('Insufficient points');
+    const sold = results
+      .filter(
+        (r): r is PromiseFulfilledResult<Awaited<ReturnType<TicketsService['purchase']>>> =>
+          r.status === 'fulfilled',
+      )
+      .map((r) => r.value);
+    // Each answer is its own: two tickets, 20 points spent, 10 left, and the odds of 2 of the total then.
+    for (const result of sold) {
+      expect(result).toMatchObject({ pointsSpent: 20, pointBalance: 10, replayed: false });
+      expect(result.tickets).toHaveLength(2);
+      expect(result.odds.my_tickets).toBe(2);
+      expect(result.odds.odds).toBe(`1 in ${Math.ceil(result.tickets[1].ticketNumber / 2)}`);
+    }
+    const numbers = sold.flatMap((result) => result.tickets.map((ticket) => ticket.ticketNumber));
+    expect(numbers.sort((a, b) => a - b)).toEqual(Array.from({ length: 10 }, (_, i) => i + 1));
+    expect(
+      (await dataSource(t).getRepository(Drawing).findOneByOrFail({ id: drawing.id })).totalTickets,
+    ).toBe(10);
+    expect(
+      await dataSource(t)
+        .getRepository(PointTransaction)
+        .countBy({ userId: buyers[2].id, transactionType: 'spend' }),
+    ).toBe(0);
+    // Set right again: the app checks every ledger against its balance when it closes.
+    await dataSource(t).getRepository(User).update({ id: buyers[2].id }, { pointBalance: 30 });
+  }, 30_000);
+
+  it('one Idempotency-Key twice at once: one sale, both answers carry its tickets, the points spent once', async () => {
+    const drawing = await createDrawing(t, admin, 'open', { ticket_cost_points: 10 });
+    const user = await memberWithPoints(t, 100);
+    const [first, second] = await Promise.all([
+      tickets.purchase(drawing.id, 3, principal(user), 'same-key'),
+      tickets.purchase(drawing.id, 3, principal(user), 'same-key'),
+    ]);
+    expect([first.replayed, second.replayed].sort()).toEqual([false, true]);
+    expect(second.tickets.map((ticket) => ticket.id)).toEqual(first.tickets.map((ticket) => ticket.id));
+    expect(first.tickets.map((ticket) => ticket.ticketNumber)).toEqual([1, 2, 3]);
+    expect((await dataSource(t).getRepository(User).findOneByOrFail({ id: user.id })).pointBalance).toBe(70);
+    expect(await dataSource(t).getRepository(Ticket).countBy({ drawingId: drawing.id })).toBe(3);
+  }, 30_000);
 
   it('2 parallel executions: one draw; a purchase racing the close is either in the hash or refused', async () => {
     const drawing = await createDrawing(t, admin);

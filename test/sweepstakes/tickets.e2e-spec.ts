@@ -88,10 +88,20 @@ describe('tickets', () => {
   it('odds: 1000 tickets sold and none mine → 1 in 1001 if I buy one; after buying 10 → 1 in 101', async () => {
     const drawing = await createDrawing(t, admin, 'open', { ticket_cost_points: 1 });
     const others = await memberWithPoints(t, 1000);
-    await asUser(t, others).post(`/drawings/${drawing.id}/tickets`).send({ quantity: 100 }).expect(201);
+    const first = await asUser(t, others)
+      .post(`/drawings/${drawing.id}/tickets`)
+      .send({ quantity: 100 })
+      .expect(201);
+    expect(first.body).toMatchObject({ my_tickets: 100, odds: '1 in 1', odds_if_buy_one: '1 in 1' });
+    let last = first;
     for (let i = 0; i < 9; i++) {
-      await asUser(t, others).post(`/drawings/${drawing.id}/tickets`).send({ quantity: 100 }).expect(201);
+      last = await asUser(t, others)
+        .post(`/drawings/${drawing.id}/tickets`)
+        .send({ quantity: 100 })
+        .expect(201);
     }
+    // A buyer's count covers their earlier purchases in the drawing, not only this one.
+    expect(last.body).toMatchObject({ my_tickets: 1000, odds: '1 in 1' });
     const me = await memberWithPoints(t, 100);
     const before = await asUser(t, me).get(`/drawings/${drawing.id}`).expect(200);
     expect(before.body).toMatchObject({
@@ -181,6 +191,29 @@ describe('tickets', () => {
         is_winner: false,
       }),
     ]);
+  });
+
+  it("a purchase's odds count the buyer's free entry and other buyers' tickets", async () => {
+    const drawing = await createDrawing(t, admin);
+    const other = await memberWithPoints(t, 1000);
+    await asUser(t, other).post(`/drawings/${drawing.id}/tickets`).send({ quantity: 7 }).expect(201);
+    const user = await memberWithPoints(t, 300);
+    const free = await asUser(t, user).post(`/drawings/${drawing.id}/free-entry`).expect(201);
+    expect(free.body).toMatchObject({ ticket: { ticket_number: 8 }, my_tickets: 1, odds: '1 in 8' });
+    const bought = await asUser(t, user)
+      .post(`/drawings/${drawing.id}/tickets`)
+      .send({ quantity: 3 })
+      .expect(201);
+    // 4 of 11 tickets: 1 in ceil(11 / 4) = 3; one more: 1 in ceil(12 / 5) = 3.
+    expect(bought.body).toMatchObject({ my_tickets: 4, odds: '1 in 3', odds_if_buy_one: '1 in 3' });
+    expect(bought.body.tickets.map((ticket: { ticket_number: number }) => ticket.ticket_number)).toEqual([
+      9, 10, 11,
+    ]);
+    const again = await asUser(t, other)
+      .post(`/drawings/${drawing.id}/tickets`)
+      .send({ quantity: 1 })
+      .expect(201);
+    expect(again.body).toMatchObject({ my_tickets: 8, odds: '1 in 2' });
   });
 
   it('quantity must be 1..100', async () => {
