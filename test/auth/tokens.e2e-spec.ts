@@ -1,5 +1,6 @@
 import { createHmac, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { JwtService } from '@nestjs/jwt';
+import { AccessTokenDenyList } from '@fittrack/auth';
 import { UsersRepository } from '@fittrack/users';
 import { createUserWithToken } from '../support/api-client';
 import { createTestApp, TestApp } from '../support/test-app';
@@ -256,6 +257,41 @@ describe('tokens: protected endpoints, refresh rotation, logout, password reset 
       await me(other.access_token).expect(401);
       await refresh(other.refresh_token).expect(401);
       await login(t, email, 'Brand-New-Pass-77').expect(200);
+    });
+
+    it('ends several other sessions in its one transaction, one denial at a time', async () => {
+      const { email } = await registerVerified(t);
+      const mine = (await login(t, email).expect(200)).body;
+      const others = [];
+      for (let i = 0; i < 3; i++) others.push((await login(t, email).expect(200)).body);
+      // The denials run in the password change's unit of work, whose one connection takes one query at a
+      // time: sent together, node-postgres queued them and warned (a deprecation in pg 8, an error in 9).
+      const denyList = t.app.get(AccessTokenDenyList);
+      const deny = denyList.deny.bind(denyList);
+      let running = 0;
+      let overlapped = 0;
+      const spy = jest.spyOn(denyList, 'deny').mockImplementation(async (jti, expiresAt) => {
+        if (++running > 1) overlapped += 1;
+        try {
+          await deny(jti, expiresAt);
+        } finally {
+          running -= 1;
+        }
+      });
+      try {
+        await t
+          .http()
+          .put('/api/v1/users/me/password')
+          .set('Authorization', `Bearer ${mine.access_token}`)
+          .send({ current_password: STRONG_PASSWORD, new_password: 'Brand-New-Pass-78' })
+          .expect(204);
+        expect(spy).toHaveBeenCalledTimes(3);
+      } finally {
+        spy.mockRestore();
+      }
+      expect(overlapped).toBe(0);
+      for (const other of others) await me(other.access_token).expect(401);
+      await me(mine.access_token).expect(200);
     });
   });
 });

@@ -3,6 +3,7 @@ import { JwtService } from '@nestjs/jwt';
 import {
   Clock,
   DomainError,
+  isDatabaseBusy,
   type Principal,
   ServiceUnavailableError,
   UnauthorizedError,
@@ -59,7 +60,8 @@ export class AccessTokenVerifier {
       if (!user || user.status !== 'active') throw new UnauthorizedError(TOKEN_INVALID);
       return { userId: user.id, email: user.email, role: user.role, jti: claims.jti, exp: claims.exp };
     } catch (error) {
-      if (error instanceof DomainError) throw error;
+      // A busy pool is answered 503 busy by the problem filter (ADR 0032), counted there, not logged here.
+      if (error instanceof DomainError || isDatabaseBusy(error)) throw error;
       // Not a verdict on the token but a failure checking it, e.g. the database down: refuse with 503
       // rather than pass or blame the client's token.
       this.logger.error(`Checking an access token failed: ${String(error)}`);

@@ -13,7 +13,7 @@ import { AccessGuard } from './access.guard';
 import { AuthController, PasswordController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { AuthTokensRepository } from './auth-tokens.repository';
-import { AccessTokenDenyList, RedisDenyCache } from './deny-list';
+import { AccessTokenDenyList, MemoryDenyCache, RedisDenyCache } from './deny-list';
 import { DeniedAccessTokensRepository } from './denied-access-tokens.repository';
 import { JWT_KEYS, type JwtKeyPair, JwtKeysModule } from './jwt-keys';
 import { AccessTokenVerifier } from './access-token';
@@ -52,17 +52,19 @@ const MINUTE_MS = 60_000;
   providers: [
     DeniedAccessTokensRepository,
     {
-      // The database is the deny-list; with REDIS_URL, Redis is a cache in front of it.
+      // The database is the deny-list; Redis (REDIS_URL) or, in one process without it, memory in front.
       provide: AccessTokenDenyList,
       inject: [appConfig.KEY, Clock, DeniedAccessTokensRepository],
-      useFactory: (config: AppConfig, clock: Clock, tokens: DeniedAccessTokensRepository) =>
-        new AccessTokenDenyList(
+      useFactory: (config: AppConfig, clock: Clock, tokens: DeniedAccessTokensRepository) => {
+        const live = () => tokens.live(clock.now());
+        return new AccessTokenDenyList(
           tokens,
           clock,
           config.redisUrl
-            ? new RedisDenyCache(config.redisUrl, config.queuePrefix, () => tokens.live(clock.now()), clock)
-            : null,
-        ),
+            ? new RedisDenyCache(config.redisUrl, config.queuePrefix, live, clock)
+            : new MemoryDenyCache(live, clock),
+        );
+      },
     },
     AuthTokensRepository,
     RefreshTokensRepository,

@@ -1,12 +1,88 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import Redis from 'ioredis';
-import { Clock, ReadinessCheck, ServiceUnavailableError } from '@fittrack/core';
+import { Clock, isDatabaseBusy, ReadinessCheck, ServiceUnavailableError } from '@fittrack/core';
 import { DeniedAccessTokensRepository } from './denied-access-tokens.repository';
 
 const UNAVAILABLE = 'Token revocation cannot be checked right now; try again shortly';
 
 /** Redis answers within this or counts as down (the database answers instead). */
 const REDIS_TIMEOUT_MS = 500;
+
+/** A store in front of the database's deny-list: Redis across processes, or this process's memory. */
+export interface DenyCache {
+  /** Best effort: records a denial until `expiresAt`. */
+  add(jti: string, expiresAt: Date): Promise<void>;
+  /** true or false when the store can say for sure; null when the database must answer. */
+  lookup(jti: string): Promise<boolean | null>;
+  /**
+   * Starts filling the store from the database, when it needs that and can take it now. Called on first
+   * use, not at startup: the worker and the CLI never check tokens, and may start before the migrations.
+   */
+  warm(): void;
+  /** Readiness: which store this is, and whether it answers now. */
+  readonly source: 'redis' | 'memory';
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/**
+ * Without Redis the API is one process (ADR 0020), so every denial in force passes through it: copied
+ * from the database once, on first use, then added as this process denies. It says "not denied" only
+ * once the copy has succeeded; until then (while it runs, or with the database down) the database
+ * answers, and a failed copy is retried on the next check. Entries go once their token has expired.
+ */
+export class MemoryDenyCache implements DenyCache {
+  private readonly logger = new Logger('MemoryDenyCache');
+  readonly source = 'memory';
+  /** jti → expiry in epoch ms. */
+  private readonly denied = new Map<string, number>();
+  private filled = false;
+  private filling: Promise<void> | null = null;
+
+  constructor(
+    private readonly loadLive: () => Promise<Array<{ id: string; expiresAt: Date }>>,
+    private readonly clock: Clock,
+  ) {}
+
+  add(jti: string, expiresAt: Date): Promise<void> {
+    const now = this.clock.now().getTime();
+    for (const [known, until] of this.denied) if (until <= now) this.denied.delete(known);
+    if (expiresAt.getTime() > now) this.denied.set(jti, expiresAt.getTime());
+    return Promise.resolve();
+  }
+
+  lookup(jti: string): Promise<boolean | null> {
+    const until = this.denied.get(jti);
+    if (until !== undefined && until > this.clock.now().getTime()) return Promise.resolve(true);
+    if (this.filled) return Promise.resolve(false);
+    this.warm();
+    return Promise.resolve(null);
+  }
+
+  /** Readiness: copies the denials if that has not happened yet, then says whether it holds them. */
+  async ping(): Promise<boolean> {
+    this.warm();
+    await this.filling;
+    return this.filled;
+  }
+
+  async close(): Promise<void> {
+    await this.filling;
+  }
+
+  warm(): void {
+    if (this.filling || this.filled) return;
+    this.filling = this.loadLive()
+      .then((rows) => {
+        // Merged, not replaced: a denial added while the copy was read is kept.
+        for (const row of rows)
+          this.denied.set(row.id, Math.max(row.expiresAt.getTime(), this.denied.get(row.id) ?? 0));
+        this.filled = true;
+      })
+      .catch((error: unknown) => this.logger.warn(`Copying the deny-list failed: ${String(error)}`))
+      .finally(() => (this.filling = null));
+  }
+}
 
 /**
  * Redis in front of the database's deny-list, so most checks cost no SQL. Redis can say "denied" any
@@ -15,7 +91,8 @@ const REDIS_TIMEOUT_MS = 500;
  * since, and while the marker key is there (a flushed or replaced Redis has none). Anything else, and
  * the caller asks the database. Whoever missed a write (its Redis was down) refills before trusting again.
  */
-export class RedisDenyCache {
+export class RedisDenyCache implements DenyCache {
+  readonly source = 'redis';
   private readonly logger = new Logger('RedisDenyCache');
   private readonly client: Redis;
   private readonly marker: string;
@@ -23,6 +100,8 @@ export class RedisDenyCache {
   private generation = 0;
   private trusted = false;
   private filling: Promise<void> | null = null;
+  /** Set by the first warm() (the first check): until then a connection does not fill. */
+  private started = false;
 
   constructor(
     url: string,
@@ -41,7 +120,10 @@ export class RedisDenyCache {
     });
     this.client.on('error', (error: Error) => this.distrust(error.message));
     this.client.on('close', () => this.distrust('connection closed'));
-    this.client.on('ready', () => this.fillSoon());
+    // Each (re)connection refills, once the deny-list has been used (see DenyCache.warm).
+    this.client.on('ready', () => {
+      if (this.started) this.warm();
+    });
   }
 
   private key(jti: string): string {
@@ -71,7 +153,7 @@ export class RedisDenyCache {
       this.distrust(String(error));
       return null;
     }
-    this.fillSoon();
+    this.warm();
     return null;
   }
 
@@ -96,7 +178,8 @@ export class RedisDenyCache {
     this.generation += 1;
   }
 
-  private fillSoon(): void {
+  warm(): void {
+    this.started = true;
     if (this.filling || this.trusted || this.client.status !== 'ready') return;
     this.filling = this.fill()
       .catch((error: unknown) => this.logger.warn(`Refilling the deny-list cache failed: ${String(error)}`))
@@ -121,8 +204,9 @@ export class RedisDenyCache {
 
 /**
  * Access tokens refused before their expiry (logout, password change, refresh-token reuse), by `jti`.
- * The database is the source of truth; Redis (REDIS_URL) is a cache in front. A failing Redis falls back
- * to the database; when neither answers, the check fails with 503: a revoked token is never let through.
+ * The database is the source of truth; a cache sits in front: Redis (REDIS_URL) across processes, or this
+ * process's memory without it. A cache that cannot say for sure sends the check to the database; when
+ * neither answers, the check fails with 503: a revoked token is never let through.
  */
 @Injectable()
 export class AccessTokenDenyList implements OnModuleDestroy {
@@ -131,7 +215,7 @@ export class AccessTokenDenyList implements OnModuleDestroy {
   constructor(
     private readonly tokens: DeniedAccessTokensRepository,
     private readonly clock: Clock,
-    private readonly cache: RedisDenyCache | null = null,
+    private readonly cache: DenyCache,
   ) {}
 
   /** `expiresAt` in epoch seconds (the token's `exp`). */
@@ -139,8 +223,8 @@ export class AccessTokenDenyList implements OnModuleDestroy {
     const until = new Date(expiresAt * 1000);
     const now = this.clock.now();
     if (until <= now) return;
-    // Redis first: should the database then fail, the token is still refused wherever Redis answers.
-    await this.cache?.add(jti, until);
+    // The cache first: should the database then fail, the token is still refused wherever the cache answers.
+    await this.cache.add(jti, until);
     try {
       await this.tokens.deny(jti, until, now);
     } catch (error) {
@@ -150,11 +234,12 @@ export class AccessTokenDenyList implements OnModuleDestroy {
   }
 
   async isDenied(jti: string): Promise<boolean> {
-    const cached = await this.cache?.lookup(jti);
-    if (cached !== undefined && cached !== null) return cached;
+    const cached = await this.cache.lookup(jti);
+    if (cached !== null) return cached;
     try {
       return await this.tokens.isDenied(jti, this.clock.now());
     } catch (error) {
+      if (isDatabaseBusy(error)) throw error; // answered 503 busy by the problem filter (ADR 0032)
       this.logger.error(`Checking the deny-list failed on the database too: ${String(error)}`);
       throw new ServiceUnavailableError(UNAVAILABLE);
     }
@@ -163,12 +248,14 @@ export class AccessTokenDenyList implements OnModuleDestroy {
   /** Readiness: which store answers the deny-list now; throws when none does. */
   @ReadinessCheck('deny_list')
   async readiness(): Promise<Record<string, string>> {
-    if (await this.cache?.ping()) return { source: 'redis' };
+    if (await this.cache.ping()) return { source: this.cache.source };
     await this.tokens.isDenied('readiness-probe', this.clock.now());
-    return this.cache ? { source: 'database', redis: 'unreachable' } : { source: 'database' };
+    return this.cache.source === 'redis'
+      ? { source: 'database', redis: 'unreachable' }
+      : { source: 'database' };
   }
 
   async onModuleDestroy(): Promise<void> {
-    await this.cache?.close();
+    await this.cache.close();
   }
 }

@@ -137,9 +137,13 @@ export class TokenService {
     return this.refreshTokens.findByAccessJti(userId, jti).then((token) => token?.familyId);
   }
 
-  /** Access tokens whose exact expiry is unknown here are denied for a full access-token lifetime. */
+  /**
+   * Access tokens whose exact expiry is unknown here are denied for a full access-token lifetime. One
+   * after the other: callers run this in their unit of work, whose one connection takes one query at a
+   * time (node-postgres warns of, and queues, a query sent while another runs).
+   */
   private async denyAll(jtis: string[]): Promise<void> {
     const until = Math.floor(this.clock.now().getTime() / 1000) + this.config.auth.accessTtlSeconds;
-    await Promise.all(jtis.map((jti) => this.denyList.deny(jti, until)));
+    for (const jti of jtis) await this.denyList.deny(jti, until);
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { type EntityMetadata, type QueryDeepPartialEntity } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
-import { BaseRepository, DataContext, LIST_ALIAS, rowLock, UnitOfWork } from '@fittrack/core';
+import { BaseRepository, DataContext, hydrated, LIST_ALIAS, rowLock, UnitOfWork } from '@fittrack/core';
 import { User } from './entities/user.entity';
 import { Profile } from './entities/profile.entity';
 import { AccessCache, type UserAccess } from './access-cache';
@@ -56,12 +56,27 @@ export class UsersRepository extends BaseRepository<User> {
    * while it holds the user (ADR 0020).
    */
   findAccess(id: string): Promise<UserAccess | null> {
-    return this.accessCache.read(id, () =>
-      this.repository.findOne({
-        where: { id },
-        select: { id: true, email: true, role: true, status: true },
-      }),
+    return this.accessCache.read(id, async () => {
+      const read = (this.accessRead ??= this.buildAccessRead());
+      const driver = this.manager.connection.driver;
+      const [row] = await this.manager.query<Array<Record<string, unknown>>>(
+        ...driver.escapeQueryWithParameters(read.sql, { id }),
+      );
+      return row ? hydrated(driver, read.columns, row, {} as UserAccess) : null;
+    });
+  }
+
+  /** One primary-key read written out once: a cache miss runs it, and TypeORM's findOne cost more. */
+  private accessRead?: { sql: string; columns: ColumnMetadata[] };
+
+  private buildAccessRead(): { sql: string; columns: ColumnMetadata[] } {
+    const metadata = this.repository.metadata;
+    const columns = ['id', 'email', 'role', 'status'].map((name) =>
+      metadata.findColumnWithPropertyName(name)!,
     );
+    const select = columns.map((c) => `"${c.databaseName}"`).join(', ');
+    const sql = `SELECT ${select} FROM "${metadata.tableName}" WHERE "id" = :id AND "deleted_at" IS NULL`;
+    return { sql, columns };
   }
 
   findByEmail(email: string): Promise<User | null> {
@@ -209,16 +224,8 @@ export class UsersRepository extends BaseRepository<User> {
       ...driver.escapeQueryWithParameters(read.sql, { id }),
     );
     if (!rows.length) return null;
-    const hydrate = <T>([meta, columns, alias]: Part, row: Record<string, unknown>): T => {
-      const entity = meta.create() as Record<string, unknown>;
-      for (const column of columns) {
-        entity[column.propertyName] = driver.prepareHydratedValue(
-          row[`${alias}_${column.propertyName}`],
-          column,
-        );
-      }
-      return entity as T;
-    };
+    const hydrate = <T extends object>([meta, columns, alias]: Part, row: Record<string, unknown>): T =>
+      hydrated(driver, columns, row, meta.create() as T, `${alias}_`);
     const [user, profile, connection] = read.parts;
     const found = hydrate<User>(user, rows[0]);
     if (rows[0].p_id != null) found.profile = hydrate<Profile>(profile, rows[0]);
@@ -241,7 +248,7 @@ export class UsersRepository extends BaseRepository<User> {
     ];
     // Quoted names throughout: Oracle folds unquoted ones to upper case.
     const select = parts.flatMap(([, columns, alias]) =>
-      columns.map((c) => `"${alias}"."${c.databaseName}" AS "${alias}_${c.propertyName}"`),
+      columns.map((c) => `"${alias}"."${c.databaseName}" AS "${alias}_${c.databaseName}"`),
     );
     const [[user], [profile]] = parts;
     const sql =
