@@ -133,7 +133,8 @@ describe('no stale board after a sync paid by the worker', () => {
     const cached = (await redis.keys(`${env.QUEUE_PREFIX}:leaderboards*`)).filter((key) =>
       key.includes(`leaderboard:${TIER}:alltime:`),
     );
-    expect(cached.some((key) => key.endsWith(`:user:${user.id}`))).toBe(true);
+    // The board cached whole (ADR 0031): one entry for every caller.
+    expect(cached.some((key) => key.endsWith(':board'))).toBe(true);
 
     // The tracker pushes a new workout: the API queues it, the worker pays it.
     const summaryId = `lbcache-${randomUUID()}`;

@@ -47,9 +47,11 @@ describe('the leaderboard cache on Redis', () => {
   const prefixes: string[] = [];
   const apps: TestApp[] = [];
 
-  /** An app (SQLite in-memory) caching in Redis under a fresh prefix; the clock frozen on a Wednesday. */
-  async function appOnRedis(env: Record<string, string> = {}) {
-    const prefix = `fittrack-lbcache-${randomUUID()}`;
+  /**
+   * An app (SQLite in-memory) caching in Redis under a fresh prefix (or another app's, to share its
+   * cache); the clock frozen on a Wednesday.
+   */
+  async function appOnRedis(env: Record<string, string> = {}, prefix = `fittrack-lbcache-${randomUUID()}`) {
     prefixes.push(prefix);
     const t = await withEnv({ REDIS_URL, QUEUE_PREFIX: prefix, ...env }, () =>
       createTestApp({ now: '2026-03-11T16:00:00Z' }),
@@ -99,22 +101,24 @@ describe('the leaderboard cache on Redis', () => {
 
     it('stores a board read in Redis for LEADERBOARD_CACHE_TTL_S and serves the next read from there', async () => {
       expect((await board(me, 'weekly')).my_position).toEqual({ rank: 1, points: 100 });
-      const page = await entryKeys(prefix, 'M-30-39-INT', 'weekly:2026-03-09', 'page:1:');
-      const mine = await entryKeys(prefix, 'M-30-39-INT', 'weekly:2026-03-09', `user:${me.user.id}`);
-      expect(page).toHaveLength(1);
-      expect(mine).toHaveLength(1);
+      // Small boards are cached whole (ADR 0031): one entry serves every page and every caller.
+      const entry = await entryKeys(prefix, 'M-30-39-INT', 'weekly:2026-03-09', 'board');
+      expect(entry).toHaveLength(1);
       // Expiring in Redis itself, within the default 300 s.
-      for (const { ttl } of [...page, ...mine]) {
-        expect(ttl).toBeGreaterThan(290_000);
-        expect(ttl).toBeLessThanOrEqual(300_000);
-      }
+      expect(entry[0].ttl).toBeGreaterThan(290_000);
+      expect(entry[0].ttl).toBeLessThanOrEqual(300_000);
 
-      // The database moves without the cache knowing: the next read is Redis's entry, not a query.
+      // The database moves without the cache knowing: the next read is the cached entry, not a query.
       await behindTheCachesBack(t, me, 'weekly:2026-03-09', 5);
       expect((await board(me, 'weekly')).my_position?.points).toBe(100);
-      // Gone from Redis, the entry is recomputed from the database: it was Redis that answered.
-      await redis.del(...[...page, ...mine].map((entry) => entry.key));
-      expect((await board(me, 'weekly')).my_position?.points).toBe(105);
+      // Another instance on the same Redis (a database of its own, where `me` does not exist) is served
+      // the entry from Redis: the board it shows is this app's.
+      const { t: second } = await appOnRedis({}, prefix);
+      const reader = await createMember(second, { sex: 'female', dateOfBirth: '1985-01-01' });
+      const shared = (await reader.client.get('/leaderboards/weekly?tier=M-30-39-INT').expect(200)).body as {
+        rankings: { user_id: string; points: number }[];
+      };
+      expect(shared.rankings).toEqual([expect.objectContaining({ user_id: me.user.id, points: 100 })]);
     });
 
     it('an award makes exactly the affected boards fresh: its tier and its periods; other entries survive', async () => {
@@ -126,7 +130,8 @@ describe('the leaderboard cache on Redis', () => {
         await behindTheCachesBack(t, me, key, 1);
       }
       await behindTheCachesBack(t, other, 'weekly:2026-03-09', 1);
-      expect((await board(me, 'weekly')).my_position?.points).toBe(105); // still the cached entry
+      // Still the entry cached before the test above moved the database (100, then +5, +1).
+      expect((await board(me, 'weekly')).my_position?.points).toBe(100);
       expect((await board(other, 'weekly')).my_position?.points).toBe(70);
 
       // An award for yesterday (Tuesday): yesterday's daily board, this week, this month, all time.
@@ -137,7 +142,7 @@ describe('the leaderboard cache on Redis', () => {
       // Today's daily board of my tier and the other tier's board were not touched: still served from Redis.
       expect((await board(me, 'daily')).my_position?.points).toBe(100);
       expect((await board(other, 'weekly')).my_position?.points).toBe(70);
-      expect(await entryKeys(prefix, 'F-40-49-ADV', 'weekly:2026-03-09', 'page:1:')).toHaveLength(1);
+      expect(await entryKeys(prefix, 'F-40-49-ADV', 'weekly:2026-03-09', 'board')).toHaveLength(1);
     });
   });
 
@@ -147,7 +152,7 @@ describe('the leaderboard cache on Redis', () => {
       const me = await createMember(t, { sex: 'male', dateOfBirth: '1990-05-15', fitness: 'beginner' });
       await earn(t, me.user, 40, '2026-03-11');
       expect((await board(me, 'monthly')).my_position?.points).toBe(40);
-      const cached = await entryKeys(prefix, 'M-30-39-BEG', 'monthly:2026-03', `user:${me.user.id}`);
+      const cached = await entryKeys(prefix, 'M-30-39-BEG', 'monthly:2026-03', 'board');
       expect(cached).toHaveLength(1);
       expect(cached[0].ttl).toBeGreaterThan(0);
       expect(cached[0].ttl).toBeLessThanOrEqual(2_000);
@@ -161,7 +166,7 @@ describe('the leaderboard cache on Redis', () => {
       );
       expect(left).toBe(0);
       expect((await board(me, 'monthly')).my_position?.points).toBe(42);
-      const fresh = await entryKeys(prefix, 'M-30-39-BEG', 'monthly:2026-03', `user:${me.user.id}`);
+      const fresh = await entryKeys(prefix, 'M-30-39-BEG', 'monthly:2026-03', 'board');
       expect(fresh).toHaveLength(1);
       expect(fresh[0].ttl).toBeGreaterThan(0);
       expect(fresh[0].ttl).toBeLessThanOrEqual(2_000);

@@ -213,11 +213,15 @@ export class LeaderboardsRepository {
 
   /** Display names of users, by id. */
   async displayNames(userIds: string[]): Promise<Map<string, string>> {
-    if (!userIds.length) return new Map();
-    const profiles = await this.manager.getRepository(Profile).find({
-      select: { userId: true, displayName: true },
-      where: { userId: In(userIds) },
-    });
-    return new Map(profiles.map((profile) => [profile.userId, profile.displayName]));
+    const names = new Map<string, string>();
+    // A whole board's names at once (ADR 0031): Oracle takes at most 1,000 binds in an IN-list.
+    for (const ids of chunk(userIds, 1000)) {
+      const profiles = await this.manager.getRepository(Profile).find({
+        select: { userId: true, displayName: true },
+        where: { userId: In(ids) },
+      });
+      for (const profile of profiles) names.set(profile.userId, profile.displayName);
+    }
+    return names;
   }
 }

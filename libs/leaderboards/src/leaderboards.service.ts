@@ -14,6 +14,7 @@ import { type PointsChanged, PointsChangedHooks } from '@fittrack/points';
 import { PublicRankReader, type TierChanged, TierChangedHooks } from '@fittrack/users';
 import type { LeaderboardRollup } from './entities/leaderboard-rollup.entity';
 import { LeaderboardCache } from './leaderboard-cache';
+import { jsonArray, rankingsJson } from './dto/leaderboard.dto';
 import { type Board, LeaderboardsRepository, type RankedRow } from './leaderboards.repository';
 import {
   ALL_TIME_KEY,
@@ -35,17 +36,49 @@ export interface Ranking {
   points: number;
 }
 
+/** A board read, with its rows already serialised (`boardBody` in the DTO file makes the body). */
 export interface BoardView {
   window: PeriodWindow;
   tierCode: string;
   generatedAt: Date;
   total: number;
-  rankings: Ranking[];
+  /** The page's rows: a JSON array of RankingDto. */
+  rankingsJson: string;
   myPosition: { rank: number; points: number } | null;
-  aroundMe: Ranking[];
+  /** The ranks around the caller's: a JSON array of RankingDto (empty when not ranked). */
+  aroundMeJson: string;
   page: number;
   perPage: number;
 }
+
+/**
+ * Boards of up to this many ranked users are cached whole (ADR 0031): one entry per board generation
+ * serves every page and every caller's position and around_me, so a change on the board costs one
+ * reload for all its readers instead of one per reader. Larger boards cache pages and each caller's
+ * position apart (a rank there is a counted range of the index).
+ */
+export const WHOLE_BOARD_MAX = 1_000;
+
+/** A board's summary as cached: whole (rows) up to WHOLE_BOARD_MAX users, else its size only. */
+interface BoardSummary {
+  generatedAt: number;
+  total: number;
+  rows: Ranking[] | null;
+}
+
+/** A summary as this process keeps it: the rows serialised once, and where each user stands. */
+interface LocalSummary extends BoardSummary {
+  json: string[];
+  indexOf: Map<string, number> | null;
+}
+
+/** A caller's position on a board too large to cache whole. */
+interface CallerPart {
+  position: { rank: number; points: number } | null;
+  around: string;
+}
+
+type Position = Awaited<ReturnType<LeaderboardsRepository['position']>>;
 
 /**
  * The boards (domain-rules, Leaderboards): kept by the ledger's in-transaction hook and by tier changes,
@@ -119,6 +152,9 @@ export class LeaderboardsService implements OnModuleInit {
     );
   }
 
+  /** WHOLE_BOARD_MAX; tests lower it to read small boards in parts. */
+  wholeBoardMax = WHOLE_BOARD_MAX;
+
   /** Each board's current period, for countdowns. */
   windows(): PeriodWindow[] {
     const now = this.clock.now();
@@ -154,47 +190,82 @@ export class LeaderboardsService implements OnModuleInit {
     const window = this.windowAt(period, this.clock.now());
     const board: Board = { tierCode, periodKey: window.key };
     const skip = (page - 1) * perPage;
-    // A page read for a caller counts the board and the caller's rank in one scan; the caller's entry
+    const generation = await this.cache.generation(board);
+    // A summary read for a caller counts the board and the caller's rank in one scan; the caller's part
     // below then reuses that position (same board generation).
-    const scanned: { position?: Awaited<ReturnType<LeaderboardsRepository['position']>> } = {};
-    const { total, rankings, generatedAt } = await this.cache.getOrLoad(
-      board,
-      `page:${page}:${perPage}`,
-      async () => {
+    let scanned: Position | undefined;
+    const summaryPart = {
+      part: 'board',
+      load: async (): Promise<BoardSummary> => {
         let total: number;
-        if (userId)
-          ({ position: scanned.position, total } = await this.rollups.positionAndTotal(board, userId));
+        if (userId) ({ position: scanned, total } = await this.rollups.positionAndTotal(board, userId));
         else total = await this.rollups.count(board);
-        return {
-          total,
-          rankings: await this.named(await this.rollups.ranked(board, skip, perPage)),
-          generatedAt: this.clock.now(),
-        };
+        if (total > this.wholeBoardMax) return { generatedAt: this.clock.now().getTime(), total, rows: null };
+        const rows = await this.named(await this.rollups.ranked(board, 0, total));
+        // Ranks 1..n as read (an award committed since the count starts a new generation after it).
+        return { generatedAt: this.clock.now().getTime(), total: rows.length, rows };
       },
-    );
-    const mine = userId
-      ? await this.cache.getOrLoad(board, `user:${userId}`, async () => {
-          const position =
-            scanned.position !== undefined ? scanned.position : await this.rollups.position(board, userId);
-          if (!position) return { position: null, around: [] };
-          const around = await this.rollups.around(board, userId, position, AROUND_ME);
-          return {
-            position: { rank: position.rank, points: position.points },
-            around: await this.named(around),
-          };
-        })
-      : { position: null, around: [] };
-    return {
+      local: (summary: BoardSummary): LocalSummary => ({
+        ...summary,
+        json: summary.rows ? rankingsJson(summary.rows, tierCode) : [],
+        indexOf: summary.rows && new Map(summary.rows.map((row, i) => [row.userId, i])),
+      }),
+    };
+    const {
+      values: [summary],
+      hit,
+    } = await this.cache.parts(board, generation, [summaryPart] as const);
+    const view = {
       window,
       tierCode,
-      generatedAt: new Date(generatedAt),
-      total,
-      rankings,
-      myPosition: mine.position,
-      aroundMe: mine.around,
+      generatedAt: new Date(summary.generatedAt),
+      total: summary.total,
       page,
       perPage,
     };
+    if (summary.rows) {
+      this.cache.counted(hit);
+      const at = userId ? summary.indexOf!.get(userId) : undefined;
+      const own = at === undefined ? null : summary.rows[at];
+      return {
+        ...view,
+        rankingsJson: jsonArray(summary.json.slice(skip, skip + perPage)),
+        myPosition: own && { rank: own.rank, points: own.points },
+        aroundMeJson: jsonArray(
+          at === undefined ? [] : summary.json.slice(Math.max(0, at - AROUND_ME), at + AROUND_ME + 1),
+        ),
+      };
+    }
+    const pagePart = {
+      part: `page:${page}:${perPage}`,
+      load: async () =>
+        jsonArray(rankingsJson(await this.named(await this.rollups.ranked(board, skip, perPage)), tierCode)),
+      local: (json: string) => json,
+    };
+    const callerPart = {
+      part: `user:${userId}`,
+      load: async (): Promise<CallerPart> => {
+        const position = scanned !== undefined ? scanned : await this.rollups.position(board, userId!);
+        if (!position) return { position: null, around: '[]' };
+        const around = await this.rollups.around(board, userId!, position, AROUND_ME);
+        return {
+          position: { rank: position.rank, points: position.points },
+          around: jsonArray(rankingsJson(await this.named(around), tierCode)),
+        };
+      },
+      local: (part: CallerPart) => part,
+    };
+    if (!userId) {
+      const { values, hit: pageHit } = await this.cache.parts(board, generation, [pagePart] as const);
+      this.cache.counted(hit && pageHit);
+      return { ...view, rankingsJson: values[0], myPosition: null, aroundMeJson: '[]' };
+    }
+    const {
+      values: [rankings, mine],
+      hit: partsHit,
+    } = await this.cache.parts(board, generation, [pagePart, callerPart] as const);
+    this.cache.counted(hit && partsHit);
+    return { ...view, rankingsJson: rankings, myPosition: mine.position, aroundMeJson: mine.around };
   }
 
   private async named(rows: RankedRow[]): Promise<Ranking[]> {
