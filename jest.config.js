@@ -54,8 +54,14 @@ module.exports = {
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/test/global-setup.ts',
+      setupFilesAfterEnv: ['<rootDir>/test/support/service-timeouts.ts'],
     },
-    { ...shared, displayName: 'redis', testMatch: ['<rootDir>/test/**/*.redis-spec.ts'] },
+    {
+      ...shared,
+      displayName: 'redis',
+      testMatch: ['<rootDir>/test/**/*.redis-spec.ts'],
+      setupFilesAfterEnv: ['<rootDir>/test/support/service-timeouts.ts'],
+    },
     { ...shared, displayName: 'browser', testMatch: ['<rootDir>/test/**/*.browser-spec.ts'] },
     {
       // The Oracle dialect tour (docs/oracle.md): DB_TYPE=oracle before entities load, no database server.
@@ -63,6 +69,7 @@ module.exports = {
       displayName: 'oracle',
       testMatch: ['<rootDir>/test/oracle/**/*.oracle-spec.ts'],
       setupFiles: ['<rootDir>/test/oracle/setup-env.ts'],
+      setupFilesAfterEnv: ['<rootDir>/test/support/service-timeouts.ts'],
     },
   ],
 };

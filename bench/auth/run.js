@@ -75,6 +75,8 @@ async function main() {
       AUTH_RATE_LIMIT_PER_MINUTE: '100000',
       // One user's token for the whole run: the global per-user limit would answer 429 instead.
       RATE_LIMIT_PER_MINUTE: '1000000',
+      // Serving capacity at saturation, not shedding (ADR 0032; bench:load measures that).
+      OVERLOAD_EVENT_LOOP_DELAY_MS: '0',
       JWT_KEY_DIR: join(dir, 'keys'),
       LOG_LEVEL: 'warn',
       // BENCH_REDIS_URL: the production shape (deny-list, rate limits and access invalidation in Redis).

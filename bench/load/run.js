@@ -18,7 +18,11 @@
  * autocannon instances started 50 ms apart, so the once-a-second sends do not all fall on the same instant.
  * Prints p50/p95/p99, throughput, error rate, DB pool use and waits (scraped from /metrics every 5 s),
  * query p95 (db_query_duration_seconds), leaderboard cache hit rate, syncs done and RSS over the run.
+ * 503s are counted apart from errors: past saturation the APIs shed load (ADR 0032: 503 + Retry-After at
+ * once, or when no pool connection comes within DB_POOL_WAIT_MS), so goodput (2xx/s) and the latency of
+ * served (2xx) requests are printed besides every answer's; the targets count 503s as errors.
  * Env: DATABASE_URL  REDIS_URL  BENCH_PORT (default 8790; the APIs take it and the next one)
+ *      BENCH_PG_DATABASE (default fittrack_bench_load; dropped and re-created on DATABASE_URL's server)
  */
 const { spawn } = require('node:child_process');
 const { randomUUID } = require('node:crypto');
@@ -27,6 +31,7 @@ const { loadavg, tmpdir } = require('node:os');
 const { join } = require('node:path');
 const autocannon = require('autocannon');
 const { recreatePostgresDatabase } = require('../support/databases');
+const { insertRows } = require('../support/fixtures');
 
 const ROOT = join(__dirname, '../..');
 const argv = process.argv.slice(2);
@@ -44,7 +49,7 @@ const PORT = Number(process.env.BENCH_PORT ?? 8790);
 const SCRAPE_MS = 5000;
 const SYNC_TICK_MS = 10_000;
 const SYNC_INTERVAL_MS = 15 * 60_000;
-const DATABASE = 'fittrack_bench_load';
+const DATABASE = process.env.BENCH_PG_DATABASE ?? 'fittrack_bench_load';
 const SERVER = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
 const TERRA = { devId: 'bench-dev-id', apiKey: 'bench-terra-api-key', webhookSecret: 'bench-webhook-secret' };
 const METRICS_TOKEN = randomUUID();
@@ -85,16 +90,7 @@ async function seed(app, fake) {
   const core = require(join(ROOT, 'dist/libs/core/src/index.js'));
   const { TIER_CODES } = require(join(ROOT, 'dist/libs/users/src/index.js'));
   const ds = app.get(DataSource);
-  const insert = async (table, rows) => {
-    for (let i = 0; i < rows.length; i += 500) {
-      await ds
-        .createQueryBuilder()
-        .insert()
-        .into(table)
-        .values(rows.slice(i, i + 500))
-        .execute();
-    }
-  };
+  const insert = (table, rows) => insertRows(ds, table, rows);
   const now = Date.now();
   const created = new Date(now - 30 * 86_400_000);
   const users = Array.from({ length: USERS }, (_, u) => ({
@@ -297,23 +293,39 @@ async function databaseCpu(ds) {
 const cpuDelta = (before, after) =>
   [...after.entries()].reduce((total, [pid, cpu]) => total + cpu - (before.get(pid) ?? 0), 0);
 
-/** Latency per millisecond bucket (to 60 s), statuses and failures over every autocannon instance. */
-class Tally {
-  latency = new Uint32Array(60_001);
-  statuses = new Map();
+/** Latency per millisecond bucket (to 60 s). */
+class Latency {
+  buckets = new Uint32Array(60_001);
   count = 0;
-  add(status, ms) {
+  add(ms) {
     this.count += 1;
-    this.latency[Math.min(60_000, Math.round(ms))] += 1;
-    this.statuses.set(status, (this.statuses.get(status) ?? 0) + 1);
+    this.buckets[Math.min(60_000, Math.round(ms))] += 1;
   }
   quantile(p) {
     let seen = 0;
-    for (let ms = 0; ms < this.latency.length; ms++) {
-      seen += this.latency[ms];
+    for (let ms = 0; ms < this.buckets.length; ms++) {
+      seen += this.buckets[ms];
       if (seen >= p * this.count) return ms;
     }
     return null;
+  }
+}
+
+/** Latency of every answer and of the served (2xx) ones, and statuses, over every autocannon instance. */
+class Tally {
+  all = new Latency();
+  served = new Latency();
+  statuses = new Map();
+  get count() {
+    return this.all.count;
+  }
+  add(status, ms) {
+    this.all.add(ms);
+    if (status >= 200 && status < 300) this.served.add(ms);
+    this.statuses.set(status, (this.statuses.get(status) ?? 0) + 1);
+  }
+  quantile(p) {
+    return this.all.quantile(p);
   }
 }
 
@@ -452,6 +464,7 @@ async function main() {
     const failures = results.reduce((n, r) => n + r.errors + r.timeouts, 0);
     const non2xx = [...tally.statuses.entries()].filter(([s]) => s < 200 || s >= 300);
     const bad = non2xx.reduce((n, [, c]) => n + c, 0) + failures;
+    const busy = tally.statuses.get(503) ?? 0;
     const attempts = tally.count + failures;
     const delta = (name, where) =>
       after.reduce((n, s) => n + sum(s, name, where), 0) -
@@ -468,6 +481,15 @@ async function main() {
       )) {
         const key = `${s.labels.status} ${s.labels.method} ${s.labels.route}`;
         byRoute.set(key, (byRoute.get(key) ?? 0) + sign * s.value);
+      }
+    }
+    let answeredByApis = 0;
+    for (const [samples, sign] of [
+      [flat(after), 1],
+      [flat(before), -1],
+    ]) {
+      for (const s of samples.filter((x) => x.name === 'http_requests_total')) {
+        if (!/^\/(health|metrics)/.test(s.labels.route)) answeredByApis += sign * s.value;
       }
     }
     const query = histogramQuantile(flat(before), flat(after), 'db_query_duration_seconds', 0.95);
@@ -499,12 +521,12 @@ async function main() {
     ]);
     const rssFlat = processes.every(([, of]) => peak(of, 2 / 3, 1) <= 1.1 * peak(of, 1 / 3, 2 / 3));
     const errorRate = (100 * bad) / attempts;
-    const p95 = tally.quantile(0.95);
+    const p95 = tally.served.quantile(0.95);
     const queryP95Ms = query.value === null ? null : query.value * 1000;
     const hitRate = hits + misses ? (100 * hits) / (hits + misses) : null;
     const checks = {
-      'p95 < 500 ms': p95 !== null && p95 < 500,
-      'errors < 0.5 %': errorRate < 0.5,
+      'p95 (2xx) < 500 ms': p95 !== null && p95 < 500,
+      'errors < 0.5 % (503s included)': errorRate < 0.5,
       'no pool exhaustion (no waiting)': pool.maxWaiting === 0,
       'query p95 < 100 ms': queryP95Ms !== null && queryP95Ms < 100,
       'cache hit > 80 %': hitRate !== null && hitRate > 80,
@@ -513,8 +535,11 @@ async function main() {
     console.log(
       [
         `requests: ${tally.count} answered in ${seconds.toFixed(1)} s = ${(tally.count / seconds).toFixed(0)}/s (asked ${RATE}/s)`,
-        `latency: p50 ${tally.quantile(0.5)} ms, p95 ${p95} ms, p99 ${tally.quantile(0.99)} ms`,
+        `goodput: ${tally.served.count} served (2xx) = ${(tally.served.count / seconds).toFixed(0)}/s; the APIs answered ${answeredByApis} /api/v1 requests (more than the client saw: answers after its 10 s timeout)`,
+        `latency of every answer: p50 ${tally.quantile(0.5)} ms, p95 ${tally.quantile(0.95)} ms, p99 ${tally.quantile(0.99)} ms`,
+        `latency of served (2xx) answers: p50 ${tally.served.quantile(0.5)} ms, p95 ${p95} ms, p99 ${tally.served.quantile(0.99)} ms`,
         `errors: ${bad} of ${attempts} (${errorRate.toFixed(2)} %): ${non2xx.map(([s, c]) => `${c}×${s}`).join(', ') || 'no non-2xx'}, ${failures} socket errors/timeouts`,
+        `of which busy (503): ${busy} (${((100 * busy) / attempts).toFixed(2)} %); shed by the APIs: ${delta('http_requests_shed_total', { reason: 'event_loop' })} on arrival for the event loop, ${delta('http_requests_shed_total', { reason: 'db_pool_queue' })} on arrival for the pool's queue, ${delta('http_requests_shed_total', { reason: 'db_pool_wait' })} after waiting DB_POOL_WAIT_MS for a connection; errors other than 503: ${(((bad - busy) * 100) / attempts).toFixed(2)} %`,
         `non-2xx by route (the APIs' count): ${
           [...byRoute.entries()]
             .filter(([, n]) => n > 0)

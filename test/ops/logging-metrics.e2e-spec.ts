@@ -1,27 +1,8 @@
-import { Writable } from 'node:stream';
 import { LOG_DESTINATION } from '@fittrack/core';
+import { CapturedLog } from '../support/captured-log';
 import { createTestApp, productionEnv, TestApp, withEnv } from '../support/test-app';
 import { registration, uniqueEmail } from '../auth/helpers';
 import { createUserWithToken, TEST_PASSWORD } from '../support/api-client';
-
-/** Every JSON line the app logged, in order. */
-class CapturedLog extends Writable {
-  readonly text: string[] = [];
-  override _write(chunk: Buffer, _encoding: string, done: () => void): void {
-    this.text.push(chunk.toString('utf8'));
-    done();
-  }
-  get lines(): Array<Record<string, unknown>> {
-    return this.text
-      .join('')
-      .split('\n')
-      .filter(Boolean)
-      .map((line) => JSON.parse(line) as Record<string, unknown>);
-  }
-  get raw(): string {
-    return this.text.join('');
-  }
-}
 
 /** Reads one sample's value from the exposition text (0 when absent). */
 function sample(text: string, name: string, labels: Record<string, string> = {}): number {

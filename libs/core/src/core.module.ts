@@ -1,4 +1,4 @@
-import { DynamicModule, Global, Module } from '@nestjs/common';
+import { DynamicModule, Global, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import { ClsModule } from 'nestjs-cls';
@@ -20,6 +20,7 @@ import { createHttpLogger, HTTP_LOGGER, LOG_DESTINATION, loggerParams } from './
 import { Metrics } from './metrics/metrics';
 import { MetricsCollectors } from './metrics/metrics-collectors';
 import { GlobalRateLimit } from './http/rate-limit';
+import { LoadShedder, OverloadMiddleware } from './http/overload';
 
 export type ProcessRole = 'api' | 'worker' | 'cli';
 
@@ -35,7 +36,7 @@ export interface CoreModuleOptions {
  */
 @Global()
 @Module({})
-export class CoreModule {
+export class CoreModule implements NestModule {
   static forRoot(options: CoreModuleOptions): DynamicModule {
     return {
       module: CoreModule,
@@ -53,7 +54,7 @@ export class CoreModule {
         TypeOrmModule.forRootAsync({
           inject: [appConfig.KEY],
           useFactory: (config: AppConfig) => ({
-            ...dataSourceOptions(config, options.migrations),
+            ...dataSourceOptions(config, options.migrations, options.role),
             autoLoadEntities: true,
           }),
         }),
@@ -77,6 +78,7 @@ export class CoreModule {
         Metrics,
         MetricsCollectors,
         GlobalRateLimit,
+        LoadShedder,
         // One AES-256-GCM box for personal and provider data at rest (ENCRYPTION_KEY, rotation by key id).
         {
           provide: SecretBox,
@@ -101,5 +103,11 @@ export class CoreModule {
         SecretBox,
       ],
     };
+  }
+
+  /** Only an HTTP application calls this (the worker and the CLI are application contexts). */
+  configure(consumer: MiddlewareConsumer): void {
+    // The middleware itself keeps to /api/v1: /health and /metrics sit outside the global prefix.
+    consumer.apply(OverloadMiddleware).forRoutes('*path');
   }
 }

@@ -17,6 +17,7 @@ export * from './http/public.decorator';
 export * from './http/request-id.middleware';
 export * from './http/body-guard.middleware';
 export * from './http/rate-limit';
+export * from './http/overload';
 export * from './http/validation';
 export * from './http/validators';
 export * from './http/password-rules';

@@ -42,6 +42,21 @@ describe('parseConfig', () => {
     expect(Object.isFrozen(config.database)).toBe(true);
   });
 
+  it('bounds the pool wait and sheds load by default, except in test apps (ADR 0032)', () => {
+    expect(parseConfig({ DB_POOL_SIZE: '8' })).toMatchObject({
+      database: { poolWaitMs: 1000, poolMaxWaiting: 80 },
+      overload: { eventLoopDelayMs: 150 },
+    });
+    expect(parseConfig({ NODE_ENV: 'test' })).toMatchObject({
+      database: { poolWaitMs: 3000, poolMaxWaiting: 0 },
+      overload: { eventLoopDelayMs: 0 },
+    });
+    expect(problemsOf({ DB_POOL_WAIT_MS: '0', OVERLOAD_EVENT_LOOP_DELAY_MS: '-1' })).toEqual([
+      expect.stringContaining('DB_POOL_WAIT_MS must be an integer between 50 and 60000'),
+      expect.stringContaining('OVERLOAD_EVENT_LOOP_DELAY_MS must be an integer between 0 and 10000'),
+    ]);
+  });
+
   it('collects every bad variable into one error instead of stopping at the first', () => {
     const problems = problemsOf({
       PORT: 'eighty',

@@ -131,6 +131,11 @@ export function parseConfig(env: Env) {
   const production = nodeEnv === 'production';
   const dbType = read.oneOf('DB_TYPE', DB_TYPES, 'sqlite');
   const terraMode = read.oneOf('TERRA_MODE', TERRA_MODES, production ? 'live' : 'fake');
+  const poolSize = read.int('DB_POOL_SIZE', 10, 1, 200);
+  // Test apps share their event loop and pool with the test code driving them (seeding, concurrency
+  // tests): there the overload limits (ADR 0032) are off by default and the pool wait is the old 3 s;
+  // test/ops/overload sets them.
+  const testing = nodeEnv === 'test';
 
   const config = {
     nodeEnv,
@@ -155,7 +160,18 @@ export function parseConfig(env: Env) {
         password: read.required('ORACLE_PASSWORD', dbType === 'oracle'),
         connectString: read.required('ORACLE_CONNECT_STRING', dbType === 'oracle'),
       },
-      poolSize: read.int('DB_POOL_SIZE', 10, 1, 200),
+      poolSize,
+      /**
+       * How long an API request waits for a pool connection before it is answered 503 + Retry-After (busy)
+       * instead of queueing on (PostgreSQL, Oracle; SQLite has no pool). Jobs wait longer: see
+       * data-source-options.ts.
+       */
+      poolWaitMs: read.int('DB_POOL_WAIT_MS', testing ? 3000 : 1000, 50, 60_000),
+      /**
+       * With this many API queries already waiting for a connection, new API requests are shed; 0 = no
+       * bound. Default: what the pool serves within the 1 s wait at 100 ms a checkout (ADR 0032).
+       */
+      poolMaxWaiting: read.int('DB_POOL_MAX_WAITING', testing ? 0 : 10 * poolSize, 0, 100_000),
       migrateOnBoot: read.bool('DB_MIGRATE_ON_BOOT', dbType === 'sqlite'),
       logQueries: read.bool('DB_LOG_QUERIES', false),
     },
@@ -258,6 +274,13 @@ export function parseConfig(env: Env) {
     sentry: {
       dsn: read.url('SENTRY_DSN', ['https:', 'http:']),
       gitSha: read.string('GIT_SHA'),
+    },
+    /**
+     * Load shedding (libs/core/src/http/overload.ts): while the event loop's mean delay over the last
+     * half second exceeds this, new /api/v1 requests are answered 503 + Retry-After before any work. 0 = off.
+     */
+    overload: {
+      eventLoopDelayMs: read.int('OVERLOAD_EVENT_LOOP_DELAY_MS', testing ? 0 : 150, 0, 10_000),
     },
     leaderboards: {
       /** How long a board may be served from the cache; every change to it invalidates it at once anyway. */

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { currentDbType, dialectSql } from './dialect';
 
-/** Database-level operations that are not about one aggregate: readiness and migrations. */
+/** Database-level operations that are not about one aggregate: readiness, pool state and migrations. */
 @Injectable()
 export class DatabaseService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
@@ -26,6 +26,12 @@ export class DatabaseService {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /** Queries waiting for a pool connection now (node-postgres's pool); 0 where the driver does not say. */
+  poolWaiting(): number {
+    const pool = (this.dataSource.driver as { master?: { waitingCount?: unknown } }).master;
+    return typeof pool?.waitingCount === 'number' ? pool.waitingCount : 0;
   }
 
   async runMigrations(): Promise<string[]> {

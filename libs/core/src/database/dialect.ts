@@ -1,4 +1,5 @@
-import type { ColumnType } from 'typeorm';
+import type { ColumnType, Driver } from 'typeorm';
+import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import type { DbType } from '../config/app-config';
 
 /**
@@ -121,8 +122,11 @@ export interface NumberedInsert {
   /** The row handing out numbers: `column` moves by `rows`; `set` (more assignments) and `where` are SQL. */
   counter: { table: string; column: string; set: string; where: string };
   table: string;
-  /** Differs by row: the value of row `i` is the named parameter `:k{i}`. */
-  key: string;
+  /**
+   * Differ by row: value `j` of row `i` is the named parameter `:v{i}_{j}`. Text columns only: PostgreSQL
+   * types a parameter in VALUES as text.
+   */
+  varying: string[];
   /** The same in every row: the value of `shared[j]` is the named parameter `:s{j}`. */
   shared: string[];
   /** Row `i` gets the counter's old value + i + 1. */
@@ -138,16 +142,39 @@ export interface NumberedInsert {
  */
 export function numberedInsertSql(db: DbType, spec: NumberedInsert): string | null {
   if (db !== 'postgres') return null;
-  const { counter, table, key, shared, number, rows } = spec;
+  const { counter, table, varying, shared, number, rows } = spec;
   const q = (name: string) => `"${name}"`;
-  const keys = Array.from({ length: rows }, (_, i) => `(:k${i}, ${i + 1})`);
+  const names = varying.map((_, j) => q(`v${j}`));
+  const values = Array.from(
+    { length: rows },
+    (_, i) => `(${varying.map((_, j) => `:v${i}_${j}`).join(', ')}, ${i + 1})`,
+  );
   return (
     `WITH "c" AS (UPDATE ${q(counter.table)} SET ${q(counter.column)} = ${q(counter.column)} + ${rows}, ${counter.set} ` +
     `WHERE ${counter.where} RETURNING ${q(counter.column)} - ${rows} AS "base") ` +
-    `INSERT INTO ${q(table)} (${[key, ...shared, number].map(q).join(', ')}) ` +
-    `SELECT "r"."k", ${shared.map((_, j) => `:s${j}`).join(', ')}, "c"."base" + "r"."i" ` +
-    `FROM "c" CROSS JOIN (VALUES ${keys.join(', ')}) AS "r"("k", "i") RETURNING ${q(number)}`
+    `INSERT INTO ${q(table)} (${[...varying, ...shared, number].map(q).join(', ')}) ` +
+    `SELECT ${names.map((name) => `"r".${name}`).join(', ')}, ${shared.map((_, j) => `:s${j}`).join(', ')}, "c"."base" + "r"."i" ` +
+    `FROM "c" CROSS JOIN (VALUES ${values.join(', ')}) AS "r"(${names.join(', ')}, "i") RETURNING ${q(number)}`
   );
+}
+
+/**
+ * An entity's values from a raw row whose columns were selected as `"<prefix><database name>"`: TypeORM's
+ * own per-dialect conversion (dates, booleans, JSON, transformers) without its query building and entity
+ * transformation, which cost more than the query on hot paths.
+ */
+export function hydrated<T extends object>(
+  driver: Driver,
+  columns: readonly ColumnMetadata[],
+  row: Record<string, unknown>,
+  into: T,
+  prefix = '',
+): T {
+  const entity = into as Record<string, unknown>;
+  for (const column of columns) {
+    entity[column.propertyName] = driver.prepareHydratedValue(row[prefix + column.databaseName], column);
+  }
+  return into;
 }
 
 /** Oracle accepts at most 1,000 binds in an IN-list; chunk every large id list. */

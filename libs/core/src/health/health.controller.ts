@@ -5,6 +5,7 @@ import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/s
 import type { Response } from 'express';
 import { type AppConfig, InjectConfig } from '../config/app-config';
 import { DatabaseService } from '../database/database.service';
+import { isDatabaseBusy } from '../database/data-source-options';
 import { QueuePort } from '../queue/queue.port';
 import { ApiEndpoint } from '../http/api-docs';
 import { Public } from '../http/public.decorator';
@@ -143,6 +144,10 @@ export class HealthController implements OnModuleInit {
       // The message names the failure (timeout, refused) without credentials or SQL. Driver errors may
       // come from another realm (Jest's sandbox), so no `instanceof Error`.
       if (error instanceof CheckFailed) return check.down({ error: error.message });
+      // Every pool connection is serving a query: the database answers, this process is saturated and
+      // sheds (ADR 0032). Failing readiness now would pull every saturated instance at once.
+      if (isDatabaseBusy(error))
+        return check.up({ pool: 'busy', latency_ms: Math.round(performance.now() - started) });
       const message = String((error as { message?: unknown } | null)?.message ?? '');
       const reason = /timeout|ECONNREFUSED|terminat|connect/i.test(message) ? 'unreachable' : 'error';
       return check.down({ error: reason });

@@ -6,11 +6,13 @@ import {
   DomainError,
   ForbiddenError,
   NotFoundError,
+  ServiceUnavailableError,
   TooManyRequestsError,
   UnauthorizedError,
   UnprocessableError,
 } from '../errors/domain-errors';
-import { ProblemDetailsFilter } from './problem-details.filter';
+import { Metrics } from '../metrics/metrics';
+import { ProblemDetailsFilter, SHED_METRICS } from './problem-details.filter';
 
 interface Captured {
   status?: number;
@@ -20,7 +22,11 @@ interface Captured {
 }
 
 /** Runs the filter against a fake request/response pair and returns what it wrote. */
-function render(exception: unknown, url = '/api/v1/things?page=2'): Captured {
+function render(
+  exception: unknown,
+  url = '/api/v1/things?page=2',
+  locals: Record<string, unknown> = {},
+): Captured {
   const captured: Captured = { headers: {} };
   const response = {
     status(code: number) {
@@ -39,7 +45,7 @@ function render(exception: unknown, url = '/api/v1/things?page=2'): Captured {
       captured.headers[name] = value;
     },
   };
-  const request = { method: 'GET', originalUrl: url, id: 'req-42' };
+  const request = { method: 'GET', originalUrl: url, id: 'req-42', app: { locals } };
   const host = {
     switchToHttp: () => ({ getRequest: () => request, getResponse: () => response }),
   } as unknown as ArgumentsHost;
@@ -92,6 +98,31 @@ describe('ProblemDetailsFilter', () => {
     const throttled = render(new ThrottlerException());
     expect(throttled.status).toBe(429);
     expect(throttled.headers['Retry-After']).toBe('60');
+  });
+
+  it('answers "no pool connection in time" 503 busy with Retry-After, counted, neither logged nor a 500', async () => {
+    const metrics = new Metrics();
+    const locals = { [SHED_METRICS]: metrics };
+    for (const error of [
+      new Error('timeout exceeded when trying to connect'),
+      new Error('NJS-040: connection request timeout. Request exceeded "queueTimeout" of 1000'),
+    ]) {
+      const out = render(error, '/api/v1/things', locals);
+      expect(out.status).toBe(503);
+      expect(out.headers['Retry-After']).toBe('2');
+      expect(out.body).toMatchObject({ status: 503, detail: 'The service is busy; try again shortly' });
+    }
+    expect(Logger.prototype.error).not.toHaveBeenCalled();
+    expect((await metrics.requestsShed.get()).values).toEqual([
+      expect.objectContaining({ labels: { reason: 'db_pool_wait' }, value: 2 }),
+    ]);
+  });
+
+  it('gives any other 503 a Retry-After too', () => {
+    const out = render(new ServiceUnavailableError('Redis is down'));
+    expect(out.status).toBe(503);
+    expect(out.headers['Retry-After']).toBe('2');
+    expect(out.body).toMatchObject({ detail: 'Redis is down' });
   });
 
   it('describes body-parser failures without their raw message, also when Nest wraps them', () => {

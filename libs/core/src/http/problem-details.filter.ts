@@ -1,8 +1,11 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { ThrottlerException } from '@nestjs/throttler';
 import type { Request, Response } from 'express';
+import { isDatabaseBusy } from '../database/data-source-options';
 import { DomainError, ErrorKind, FieldError } from '../errors/domain-errors';
+import type { Metrics } from '../metrics/metrics';
 import { reportError } from '../sentry/sentry';
+import { markShed } from './shed-mark';
 
 const STATUS_BY_KIND: Record<ErrorKind, number> = {
   bad_request: HttpStatus.BAD_REQUEST,
@@ -52,6 +55,23 @@ const isBodyParserError = (error: unknown): error is BodyParserError =>
 /** The request's path without its query, which may carry a verification or reset token. */
 const pathOf = (request: Request): string => request.originalUrl.split('?')[0];
 
+/**
+ * The answer when the process is too busy to serve a request now (ADR 0032): shed before any work
+ * (http/overload.ts), or no database connection within DB_POOL_WAIT_MS. The request changed nothing, so a
+ * client may simply retry; Retry-After spreads those retries out. Any other 503 (a dependency down) gets the
+ * same Retry-After unless it names its own.
+ */
+export const BUSY_DETAIL = 'The service is busy; try again shortly';
+export const BUSY_RETRY_AFTER_SECONDS = 2;
+/** Where LoadShedder leaves the app's Metrics in Express's `app.locals`, for counting busy answers here. */
+export const SHED_METRICS = 'fittrackShedMetrics';
+
+export function answerBusy(request: Request, response: Response): void {
+  markShed(response);
+  response.setHeader('Retry-After', String(BUSY_RETRY_AFTER_SECONDS));
+  sendProblem(request, response, 503, BUSY_DETAIL);
+}
+
 /** Writes one RFC 7807 problem+json response, carrying the request id. */
 export function sendProblem(
   request: Request,
@@ -81,7 +101,17 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const request = http.getRequest<Request>();
     const response = http.getResponse<Response>();
-    const { status, detail, errors, retryAfterSeconds } = this.describe(exception);
+    if (isDatabaseBusy(exception)) {
+      // Expected past saturation, by the thousand: counted, not logged or reported one by one.
+      (request.app.locals[SHED_METRICS] as Metrics | undefined)?.requestsShed.inc({ reason: 'db_pool_wait' });
+      return answerBusy(request, response);
+    }
+    const {
+      status,
+      detail,
+      errors,
+      retryAfterSeconds = status === 503 ? BUSY_RETRY_AFTER_SECONDS : undefined,
+    } = this.describe(exception);
 
     if (status >= 500) {
       this.logger.error(

@@ -9,6 +9,18 @@ const WINDOW_MS = 60_000;
 /** Probes and scrapes are not API traffic. */
 const UNLIMITED = /^\/(health|metrics)(\/|$)/;
 
+/**
+ * One command and one reply per request (EVALSHA; ioredis sends the script itself on NOSCRIPT): the count,
+ * and the key's expiry set with its first hit (the key names its window; the expiry only clears it).
+ * MULTI/INCR/PEXPIRE/EXEC cost four commands and replies.
+ */
+const HIT_SCRIPT = `
+local count = redis.call('INCR', KEYS[1])
+if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+return count`;
+
+type RateLimitRedis = Redis & { rateLimitHit(key: string, windowMs: number): Promise<number> };
+
 interface Hit {
   count: number;
   resetAt: number;
@@ -32,19 +44,27 @@ export class GlobalRateLimit implements OnApplicationShutdown {
 
   constructor(@InjectConfig() private readonly config: AppConfig) {}
 
-  /** Counts the request; throws TooManyRequestsError (429, Retry-After) past the limit. */
-  async check(request: Request & { principal?: Principal }): Promise<void> {
-    if (UNLIMITED.test(request.path)) return;
+  /**
+   * Counts the request; throws TooManyRequestsError (429, Retry-After) past the limit. Synchronous when
+   * counting in memory (a promise only with Redis): it runs on every request, so no promise when none is
+   * needed.
+   */
+  check(request: Request & { principal?: Principal }): Promise<void> | undefined {
+    if (UNLIMITED.test(request.path)) return undefined;
     const key = request.principal ? `user:${request.principal.userId}` : `ip:${request.ip ?? 'unknown'}`;
-    const hit = await this.hit(key);
+    if (!this.config.redisUrl) return this.enforce(this.localHit(key));
+    return this.sharedHit(key).then((hit) => this.enforce(hit));
+  }
+
+  private enforce(hit: Hit): undefined {
     if (hit.count > this.config.auth.rateLimitPerMinute) {
       const retryAfter = Math.max(1, Math.ceil((hit.resetAt - Date.now()) / 1000));
       throw new TooManyRequestsError('Too many requests, slow down', retryAfter);
     }
+    return undefined;
   }
 
-  private async hit(key: string): Promise<Hit> {
-    if (!this.config.redisUrl) return this.localHit(key);
+  private async sharedHit(key: string): Promise<Hit> {
     try {
       const hit = await this.redisHit(key);
       if (this.redisFailing) this.logger.log('Redis answers again: rate limits are shared again');
@@ -62,6 +82,7 @@ export class GlobalRateLimit implements OnApplicationShutdown {
   private async redisHit(key: string): Promise<Hit> {
     if (!this.redis) {
       this.redis = new Redis(this.config.redisUrl!, { maxRetriesPerRequest: 1, commandTimeout: 500 });
+      this.redis.defineCommand('rateLimitHit', { numberOfKeys: 1, lua: HIT_SCRIPT });
       // The first request waits (briefly) for the connection; later ones never wait for a reconnect.
       await Promise.race([
         new Promise((resolve) => this.redis!.once('ready', resolve)),
@@ -72,9 +93,7 @@ export class GlobalRateLimit implements OnApplicationShutdown {
     // The window's start is part of the key: every instance agrees on it without coordination.
     const windowStart = Math.floor(Date.now() / WINDOW_MS) * WINDOW_MS;
     const redisKey = `${this.config.queuePrefix}:ratelimit:${key}:${windowStart}`;
-    const replies = await this.redis.multi().incr(redisKey).pexpire(redisKey, WINDOW_MS).exec();
-    const [error, count] = replies?.[0] ?? [new Error('no reply')];
-    if (error) throw error;
+    const count = await (this.redis as RateLimitRedis).rateLimitHit(redisKey, WINDOW_MS);
     return { count: Number(count), resetAt: windowStart + WINDOW_MS };
   }
 

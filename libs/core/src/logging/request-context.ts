@@ -17,6 +17,15 @@ export function currentRequestId(): string | undefined {
   return typeof id === 'string' && id ? id : undefined;
 }
 
+/**
+ * Whether a line at `level` would be written here (pino's level decides; Nest's Logger only forwards).
+ * Lets hot callers skip building a line nobody writes; true when no pino logger exists yet.
+ */
+export function logLevelEnabled(level: 'debug' | 'trace'): boolean {
+  const logger = context.logger as PinoLogger['logger'] | undefined;
+  return logger ? logger.isLevelEnabled(level) : true;
+}
+
 /** Job data with the current request id attached, so the job's log lines carry it too. */
 export function withRequestId<T>(data: T): T {
   const requestId = currentRequestId();

@@ -33,6 +33,14 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  /** Load shedding (ADR 0032): 503 + Retry-After before any work, or for want of a pool connection. */
+  readonly requestsShed = new Counter({
+    name: 'http_requests_shed_total',
+    help: 'Requests answered 503 busy, by reason (on arrival: event_loop, db_pool_queue; db_pool_wait: no connection in time)',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+
   // ---- Jobs (recorded around every handler by the JobRegistry)
   readonly jobs = new Counter({
     name: 'jobs_total',
@@ -75,7 +83,7 @@ export class Metrics {
   // ---- Caches
   readonly leaderboardCache = new Counter({
     name: 'leaderboard_cache_requests_total',
-    help: 'Leaderboard cache lookups (a page or a position), by outcome (hit, miss)',
+    help: 'Leaderboard board reads through the cache, by outcome (hit, miss)',
     labelNames: ['outcome'] as const,
     registers: [this.registry],
   });

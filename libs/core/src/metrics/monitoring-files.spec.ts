@@ -30,10 +30,10 @@ describe('monitoring files', () => {
   it('every alert rule names exported metrics and carries severity, summary and a runbook link', () => {
     const alerts = read('monitoring/prometheus/alerts.yml');
     const used = metricNames(alerts);
-    expect(used.length).toBe(8);
+    expect(used.length).toBe(9);
     expect(used.filter((name) => !exported.has(name))).toEqual([]);
     const rules = alerts.split(/\n\s+- alert: /).slice(1);
-    expect(rules).toHaveLength(9);
+    expect(rules).toHaveLength(10);
     for (const rule of rules) {
       expect(rule).toMatch(/\bexpr:/);
       expect(rule).toMatch(/\bfor: \d+m/);
