@@ -306,6 +306,8 @@ export const TOUR: Record<string, Calls> = {
     ],
     setStatus: (repo: { setStatus(c: string, patch: object): Promise<unknown> }) =>
       repo.setStatus(id, { syncStatus: 'ok', lastSyncAt: at, lastError: null, reconnectRequired: false }),
+    claimReconnectRequired: (repo: { claimReconnectRequired(c: string, reason: string): Promise<unknown> }) =>
+      repo.claimReconnectRequired(id, 'access revoked'),
     recipientOf: (repo: { recipientOf(u: string): Promise<unknown> }) => repo.recipientOf(id),
   },
   WebhookEventsRepository: {
@@ -364,12 +366,28 @@ export const TOUR: Record<string, Calls> = {
         filter: { drawing_id: id, user_id: id, is_winner: 'true' },
       }),
     findDrawing: (repo: { findDrawing(d: string): Promise<unknown> }) => repo.findDrawing(id),
+    entryOf: [
+      (repo: { entryOf(d: string, u: string[]): Promise<unknown> }) => repo.entryOf(id, [id]),
+      (repo: { entryOf(d: string, u: string[]): Promise<unknown> }) =>
+        repo.entryOf(id, [id, '00000000-0000-4000-8000-000000000002']),
+    ],
     // Oracle's portable path: the conditional UPDATE (the row lock), the total read back, the INSERT.
     issue: [
-      (repo: { issue(d: string, u: string, q: number, p: string | null, n: Date): Promise<unknown> }, kit) =>
-        kit.inTransaction(() => repo.issue(id, id, 2, id, at)),
-      (repo: { issue(d: string, u: string, q: number, p: string | null, n: Date): Promise<unknown> }, kit) =>
-        kit.inTransaction(() => repo.issue(id, id, 1, null, at)),
+      (repo: { issue(d: string, e: object[], n: Date): Promise<unknown> }, kit) =>
+        kit.inTransaction(() =>
+          repo.issue(
+            id,
+            [
+              { userId: id, quantity: 2, purchaseTransactionId: id },
+              { userId: '00000000-0000-4000-8000-000000000002', quantity: 1, purchaseTransactionId: id },
+            ],
+            at,
+          ),
+        ),
+      (repo: { issue(d: string, e: object[], n: Date): Promise<unknown> }, kit) =>
+        kit.inTransaction(() =>
+          repo.issue(id, [{ userId: id, quantity: 1, purchaseTransactionId: null }], at),
+        ),
     ],
     insertMany: (repo: { insertMany(rows: object[]): Promise<unknown> }, kit) =>
       kit.inTransaction(() =>
@@ -380,6 +398,8 @@ export const TOUR: Record<string, Calls> = {
       ),
     countForUser: (repo: { countForUser(d: string, u: string): Promise<unknown> }) =>
       repo.countForUser(id, id),
+    countsFor: (repo: { countsFor(d: string, u: string[]): Promise<unknown> }) =>
+      repo.countsFor(id, [id, '00000000-0000-4000-8000-000000000002']),
     hasFreeEntry: (repo: { hasFreeEntry(d: string, u: string): Promise<unknown> }) =>
       repo.hasFreeEntry(id, id),
     byPurchase: (repo: { byPurchase(p: string): Promise<unknown> }) => repo.byPurchase(id),
@@ -498,6 +518,8 @@ export const TOUR: Record<string, Calls> = {
   },
   DatabaseService: {
     serverVersion: (db: { serverVersion(): Promise<unknown> }) => db.serverVersion(),
+    // Reads the pool's own count (no SQL); called so the tour still sees every public method.
+    poolWaiting: async (db: { poolWaiting(): number }) => db.poolWaiting(),
     runMigrations: 'the migration tour runs every migration up (oracle-dialect.oracle-spec.ts)',
     revertLastMigration: 'the migration tour reverts every migration (oracle-dialect.oracle-spec.ts)',
     dropSchema: (db: { dropSchema(): Promise<unknown>; runMigrations(): Promise<unknown> }) =>

@@ -76,25 +76,16 @@ export function toNumber(value) {
 
 export const formatNumber = (n) => (typeof n === 'number' ? n.toLocaleString('en-US') : '—');
 
-/** A table with a header row of `columns` and `body` (a tbody), scrollable when wide. */
+/**
+ * A table with a header row of `columns` (labels, or `{ label, class }`) and `body` (a tbody), scrollable
+ * when wide.
+ */
 export function table(columns, body, testid) {
+  const header = (c) => h('th', { scope: 'col', class: c.class }, c.label ?? c);
   return h(
     'div',
     { class: 'table-wrap' },
-    h(
-      'table',
-      { class: 'table', testid },
-      h(
-        'thead',
-        {},
-        h(
-          'tr',
-          {},
-          columns.map((c) => h('th', { scope: 'col' }, c)),
-        ),
-      ),
-      body,
-    ),
+    h('table', { class: 'table', testid }, h('thead', {}, h('tr', {}, columns.map(header))), body),
   );
 }
 
@@ -109,19 +100,10 @@ export function countsTable(counts, testid) {
       h('td', { class: 'num' }, n !== null ? formatNumber(n) : JSON.stringify(value)),
     );
   });
-  return h(
-    'div',
-    { class: 'table-wrap' },
-    h(
-      'table',
-      { class: 'table', testid },
-      h(
-        'thead',
-        {},
-        h('tr', {}, h('th', { scope: 'col' }, 'Entity'), h('th', { scope: 'col', class: 'num' }, 'Count')),
-      ),
-      h('tbody', {}, rows.length ? rows : h('tr', {}, h('td', { colspan: 2 }, 'No counts in response'))),
-    ),
+  return table(
+    ['Entity', { label: 'Count', class: 'num' }],
+    h('tbody', {}, rows.length ? rows : h('tr', {}, h('td', { colspan: 2 }, 'No counts in response'))),
+    testid,
   );
 }
 
