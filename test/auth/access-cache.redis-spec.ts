@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
+import { AccessCache } from '@fittrack/users';
 import { apiClient, createUserWithToken, type UserWithToken } from '../support/api-client';
 import { TcpProxy } from '../support/tcp-proxy';
 import { createTestApp, TestApp, withEnv } from '../support/test-app';
@@ -19,7 +21,7 @@ async function eventually(check: () => Promise<boolean>, timeoutMs = 10_000): Pr
 
 /**
  * Two API instances on one database and one Redis (reached through a proxy the test cuts), as behind a
- * load balancer. A change made on A takes effect on B's next request: B's access cache hears it through
+ * load balancer. A change made on A takes effect on B as soon as A's message arrives: B's access cache hears it through
  * Redis, and while B cannot hear (Redis cut) it does not use its cache at all (ADR 0020).
  */
 describe('access cache across two API instances', () => {
@@ -29,6 +31,9 @@ describe('access cache across two API instances', () => {
   let a: TestApp;
   let b: TestApp;
   let adminOnA: UserWithToken;
+  /** Hears, straight from Redis (not through the proxy), what the instances publish. */
+  const listener = new Redis(REDIS_URL);
+  const heard = new Set<string>();
 
   /** The user's token, sent to instance B. */
   const onB = (user: UserWithToken) => apiClient(b, user.auth);
@@ -37,15 +42,19 @@ describe('access cache across two API instances', () => {
     await proxy.start();
     const viaProxy = new URL(REDIS_URL);
     viaProxy.host = `127.0.0.1:${proxy.port}`;
+    const prefix = `test-access-${randomUUID()}`;
+    listener.on('message', (_channel: string, userId: string) => heard.add(userId));
+    await listener.subscribe(`${prefix}:access-changed`);
     const env = {
       REDIS_URL: viaProxy.toString(),
-      QUEUE_PREFIX: `test-access-${randomUUID()}`,
+      QUEUE_PREFIX: prefix,
       SQLITE_PATH: join(dir, 'fittrack.sqlite'),
     };
     a = await withEnv(env, () => createTestApp());
     b = await withEnv(env, () => createTestApp());
     adminOnA = await createUserWithToken(a, { role: 'admin' });
     await eventually(bCaches);
+    await eventually(aPublishes);
   });
 
   /**
@@ -61,7 +70,30 @@ describe('access cache across two API instances', () => {
     return (await onB(probe).get('/users/me')).status === 200;
   }
 
+  /**
+   * Whether A's publisher reaches Redis again: its clients reconnect each on their own back-off, so B may
+   * listen before A can publish (a change made meanwhile lapses from B's cache within its TTL, ADR 0020).
+   */
+  async function aPublishes(): Promise<boolean> {
+    const probe = randomUUID();
+    await a.app.get(AccessCache).forgetEverywhere(probe);
+    const deadline = Date.now() + 500;
+    while (!heard.has(probe) && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    return heard.has(probe);
+  }
+
+  /**
+   * B answers `status` within a second: A's message reaches B over another socket than the test's next
+   * request (here through the proxy too), so it may arrive a moment after A's response. A second is well
+   * inside the cache's 5 s TTL (the entry was stored just before), so only the message can do it.
+   */
+  async function bRefusesSoon(user: UserWithToken, path: string, status: number): Promise<void> {
+    await eventually(async () => (await onB(user).get(path)).status === status, 1_000);
+  }
+
   afterAll(async () => {
+    listener.disconnect();
     await proxy.start().catch(() => undefined);
     await a?.close();
     await b?.close();
@@ -69,7 +101,7 @@ describe('access cache across two API instances', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('a suspension, a demotion and a deletion made on A are refused on B at the next request', async () => {
+  it('a suspension, a demotion and a deletion made on A are refused on B as soon as the message arrives', async () => {
     const suspended = await createUserWithToken(a);
     const demoted = await createUserWithToken(a, { role: 'admin' });
     const deleted = await createUserWithToken(a);
@@ -82,9 +114,9 @@ describe('access cache across two API instances', () => {
     await adminOnA.client.put(`/users/${demoted.user.id}`).send({ role: 'user' }).expect(200);
     await adminOnA.client.delete(`/users/${deleted.user.id}`).expect(204);
 
-    await onB(suspended).get('/users/me').expect(401);
-    await onB(demoted).get('/admin/users').expect(403);
-    await onB(deleted).get('/users/me').expect(401);
+    await bRefusesSoon(suspended, '/users/me', 401);
+    await bRefusesSoon(demoted, '/admin/users', 403);
+    await bRefusesSoon(deleted, '/users/me', 401);
   });
 
   it('while Redis is cut, B reads every request from the database (fail-closed), then caches again', async () => {
@@ -101,11 +133,12 @@ describe('access cache across two API instances', () => {
     // Redis back: B subscribes again, caches again, and hears changes made on A.
     await proxy.start();
     await eventually(bCaches);
+    await eventually(aPublishes);
     await onB(user).get('/users/me').expect(200);
     await adminOnA.client
       .put(`/users/${user.user.id}`)
       .send({ role: 'premium', status: 'suspended' })
       .expect(200);
-    await onB(user).get('/users/me').expect(401);
+    await bRefusesSoon(user, '/users/me', 401);
   }, 30_000);
 });
