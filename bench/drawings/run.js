@@ -18,7 +18,7 @@
  *    the process and the heap still held after a forced GC. The measuring child runs with the old space
  *    capped (BENCH_HEAP_CAP_MB, default 128) for every size, so a draw that held the list could not finish;
  *    flat peaks across sizes show nothing grows with the ticket count.
- * Env: BENCH_DBS=sqlite,postgres  BENCH_SIZES=100000,1000000  BENCH_BUYERS=200  BENCH_BUY_EACH=10
+ * Env: BENCH_DBS=sqlite,postgres  BENCH_SIZES=100000,1000000  BENCH_BUYERS=200 (0: no purchases)  BENCH_BUY_EACH=10
  *      BENCH_USERS=10000 (ticket owners for part 2)  DATABASE_URL (server for PostgreSQL)
  *      BENCH_DB_TAG=<name> (suffix of the bench's database names)  BENCH_CPU_PROF=<dir> (the purchases child writes a V8 CPU profile of its buying phase there)
  */
@@ -412,7 +412,8 @@ async function main() {
       .join(' ');
   console.log(`load average at start: ${load()}`);
   let failed = false;
-  if (DBS.includes('postgres')) {
+  // BENCH_BUYERS=0: the close and draw part alone.
+  if (DBS.includes('postgres') && BUYERS > 0) {
     const env = await benchDatabaseEnv('postgres', `drawings-buy${TAG}`);
     const r = inChild(env, ['purchases']);
     const rate = r.bought / r.buySeconds;

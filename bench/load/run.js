@@ -23,6 +23,7 @@
  * served (2xx) requests are printed besides every answer's; the targets count 503s as errors.
  * Env: DATABASE_URL  REDIS_URL  BENCH_PORT (default 8790; the APIs take it and the next one)
  *      BENCH_PG_DATABASE (default fittrack_bench_load; dropped and re-created on DATABASE_URL's server)
+ *      BENCH_CPU_PROF=<dir> (each API and worker process writes a V8 CPU profile there when it stops)
  */
 const { spawn } = require('node:child_process');
 const { randomUUID } = require('node:crypto');
@@ -164,8 +165,13 @@ async function seed(app, fake) {
   };
 }
 
+/** BENCH_CPU_PROF=<dir>: every API and worker process writes a V8 CPU profile there when it stops. */
+const PROFILE = process.env.BENCH_CPU_PROF
+  ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
+  : [];
+
 function start(script, env) {
-  const child = spawn(process.execPath, [script], {
+  const child = spawn(process.execPath, [...PROFILE, script], {
     cwd: ROOT,
     env: { ...process.env, ...ENV, ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
