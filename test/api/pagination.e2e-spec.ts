@@ -1,3 +1,4 @@
+import { SelectQueryBuilder } from 'typeorm';
 import { createTestApp, TestApp } from '../support/test-app';
 import { ApiClient, asAdmin } from '../support/api-client';
 import { createActivity, createUser } from './fixtures';
@@ -53,6 +54,20 @@ describe('pagination', () => {
       (a, b) => b.start_time.localeCompare(a.start_time) || b.id.localeCompare(a.id),
     );
     expect(whole.map((row) => row.id)).toEqual(expected.map((row) => row.id));
+  });
+
+  it('counts only a full first page: a shorter one is the whole set', async () => {
+    const counts = jest.spyOn(SelectQueryBuilder.prototype, 'getCount');
+    try {
+      const short = await list('per_page=100');
+      expect(short.body.meta).toEqual({ page: 1, per_page: 100, total: COUNT, total_pages: 1 });
+      expect(counts).not.toHaveBeenCalled();
+      const full = await list(`per_page=${COUNT}`);
+      expect(full.body.meta).toEqual({ page: 1, per_page: COUNT, total: COUNT, total_pages: 1 });
+      expect(counts).toHaveBeenCalledTimes(1);
+    } finally {
+      counts.mockRestore();
+    }
   });
 
   it('answers a page past the end with no rows and the true total', async () => {

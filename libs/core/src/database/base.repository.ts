@@ -88,8 +88,7 @@ export abstract class BaseRepository<E extends ObjectLiteral & { id: string }> {
     const qb = this.repository.createQueryBuilder(LIST_ALIAS);
     scope?.(qb);
     this.applyFilters(qb, request.filter);
-    const total = await this.count(qb);
-    const ids = await this.pageIds(qb, this.orderings(request.sort), request, total);
+    const { ids, total } = await this.idsAndTotal(qb, this.orderings(request.sort), request);
     const rows = ids.length ? await this.loadByIds(ids) : [];
     const byId = new Map(rows.map((row) => [row.id, row]));
     return {
@@ -101,6 +100,24 @@ export abstract class BaseRepository<E extends ObjectLiteral & { id: string }> {
         total_pages: Math.ceil(total / request.per_page),
       },
     };
+  }
+
+  /**
+   * The page's ids and the set's total. A first page shorter than a page is the whole set, so the most
+   * common list (page 1 of a short set) costs no count query; a full one is counted after it.
+   */
+  private async idsAndTotal(
+    qb: SelectQueryBuilder<E>,
+    orderings: Ordering[],
+    request: ListRequest,
+  ): Promise<{ ids: string[]; total: number }> {
+    if (request.page === 1) {
+      // A first page reads from the start whatever the total, so it needs none yet.
+      const ids = await this.pageIds(qb, orderings, request, Number.POSITIVE_INFINITY);
+      return { ids, total: ids.length < request.per_page ? ids.length : await this.count(qb) };
+    }
+    const total = await this.count(qb);
+    return { ids: await this.pageIds(qb, orderings, request, total), total };
   }
 
   private async pageIds(
