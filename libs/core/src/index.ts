@@ -12,6 +12,7 @@ export * from './database/transactions';
 export * from './database/clock-timestamps.subscriber';
 export * from './http/api-docs';
 export * from './http/list-query.dto';
+export * from './http/message.dto';
 export * from './http/problem-details.filter';
 export * from './http/public.decorator';
 export * from './http/request-id.middleware';

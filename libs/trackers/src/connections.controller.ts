@@ -8,7 +8,14 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { ApiEndpoint, Authenticated, CurrentUser, type Principal, Public } from '@fittrack/core';
+import {
+  ApiEndpoint,
+  Authenticated,
+  CurrentUser,
+  MessageResponseDto,
+  type Principal,
+  Public,
+} from '@fittrack/core';
 import { ConnectionsService, MANUAL_SYNC_LIMIT } from './connections.service';
 import {
   CallbackQueryDto,
@@ -16,7 +23,6 @@ import {
   ConnectionResponseDto,
   FakeSdkConnectDto,
   InitiateResponseDto,
-  MessageResponseDto,
   ProviderParamDto,
   toConnectionResponse,
 } from './dto/connections.dto';

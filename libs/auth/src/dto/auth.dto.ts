@@ -95,11 +95,6 @@ export class RegisterResponseDto {
   message!: string;
 }
 
-export class MessageResponseDto {
-  @ApiProperty()
-  message!: string;
-}
-
 export class TokenPairDto {
   @ApiProperty()
   access_token!: string;

@@ -86,11 +86,6 @@ export class InitiateResponseDto {
   expires_in?: number;
 }
 
-export class MessageResponseDto {
-  @ApiProperty({ example: 'Sync queued' })
-  message!: string;
-}
-
 const iso = (value: Date | string | null) => (value ? new Date(value).toISOString() : null);
 
 export function toConnectionResponse(connection: TrackerConnection): ConnectionResponseDto {
