@@ -17,7 +17,7 @@ import {
   connectionsOf,
   connectThroughWidget,
   createTerraTestApp,
-  TERRA_TEST,
+  terraEnv,
   type TerraTestApp,
 } from '../trackers/helpers';
 
@@ -95,12 +95,7 @@ describe('no stale board after a sync paid by the worker', () => {
     worker = await withEnv(
       {
         ...env,
-        TERRA_MODE: 'live',
-        TERRA_DEV_ID: TERRA_TEST.devId,
-        TERRA_API_KEY: TERRA_TEST.apiKey,
-        TERRA_WEBHOOK_SECRET: TERRA_TEST.webhookSecret,
-        TERRA_BASE_URL: t.fake.url,
-        TERRA_WIDGET_URL: `${t.fake.url}/widget/session`,
+        ...terraEnv(t.fake.url),
       },
       () => Test.createTestingModule({ imports: [WorkerModule] }).compile(),
     );

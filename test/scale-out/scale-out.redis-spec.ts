@@ -15,7 +15,7 @@ import { createUser } from '../api/fixtures';
 import { asUser, createUserWithToken, TEST_PASSWORD } from '../support/api-client';
 import { createTestApp, type TestApp, withEnv } from '../support/test-app';
 import { createDrawing, memberWithPoints } from '../sweepstakes/support';
-import { freePort, TERRA_TEST } from '../trackers/helpers';
+import { freePort, TERRA_TEST, terraEnv } from '../trackers/helpers';
 
 const ROOT = join(__dirname, '../..');
 const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
@@ -65,12 +65,7 @@ describe('two API and two worker processes on one database and one Redis', () =>
     QUEUE_PREFIX: prefix,
     JWT_PRIVATE_KEY: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
     JWT_PUBLIC_KEY: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
-    TERRA_MODE: 'live',
-    TERRA_DEV_ID: TERRA_TEST.devId,
-    TERRA_API_KEY: TERRA_TEST.apiKey,
-    TERRA_WEBHOOK_SECRET: TERRA_TEST.webhookSecret,
-    TERRA_BASE_URL: terraUrl,
-    TERRA_WIDGET_URL: `${terraUrl}/widget/session`,
+    ...terraEnv(terraUrl),
   });
 
   /** One app process from its entry point; resolves once `ready` says so (it fails if the process exits). */

@@ -12,6 +12,18 @@ export const TERRA_TEST = {
   webhookSecret: 'test-webhook-secret-0123456789',
 };
 
+/** The app's environment for Terra in live mode against a fake Terra at `url`, with the test credentials. */
+export function terraEnv(url: string): Record<string, string> {
+  return {
+    TERRA_MODE: 'live',
+    TERRA_DEV_ID: TERRA_TEST.devId,
+    TERRA_API_KEY: TERRA_TEST.apiKey,
+    TERRA_WEBHOOK_SECRET: TERRA_TEST.webhookSecret,
+    TERRA_BASE_URL: url,
+    TERRA_WIDGET_URL: `${url}/widget/session`,
+  };
+}
+
 export interface TerraTestApp extends TestApp {
   fake: FakeTerra;
   /** The app listening on a port of its own, so the fake Terra can deliver webhooks over HTTP. */
@@ -31,12 +43,7 @@ export async function createTerraTestApp(
   const terraUrl = await fake.listen(0);
   const t = await withEnv(
     {
-      TERRA_MODE: 'live',
-      TERRA_DEV_ID: TERRA_TEST.devId,
-      TERRA_API_KEY: TERRA_TEST.apiKey,
-      TERRA_WEBHOOK_SECRET: TERRA_TEST.webhookSecret,
-      TERRA_BASE_URL: terraUrl,
-      TERRA_WIDGET_URL: `${terraUrl}/widget/session`,
+      ...terraEnv(terraUrl),
       TERRA_SYNC_BACKOFF_MS: '10',
       TERRA_TIMEOUT_MS: '2000',
       ...options.env,

@@ -15,7 +15,7 @@ import {
   connectionsOf,
   connectThroughWidget,
   createTerraTestApp,
-  TERRA_TEST,
+  terraEnv,
   type TerraTestApp,
 } from './helpers';
 
@@ -70,12 +70,7 @@ describe('tracker sync pipeline on Bull and Redis', () => {
     worker = await withEnv(
       {
         ...env,
-        TERRA_MODE: 'live',
-        TERRA_DEV_ID: TERRA_TEST.devId,
-        TERRA_API_KEY: TERRA_TEST.apiKey,
-        TERRA_WEBHOOK_SECRET: TERRA_TEST.webhookSecret,
-        TERRA_BASE_URL: t.fake.url,
-        TERRA_WIDGET_URL: `${t.fake.url}/widget/session`,
+        ...terraEnv(t.fake.url),
       },
       () => Test.createTestingModule({ imports: [WorkerModule] }).compile(),
     );

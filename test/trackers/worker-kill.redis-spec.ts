@@ -13,7 +13,7 @@ import {
   connectionsOf,
   connectThroughWidget,
   createTerraTestApp,
-  TERRA_TEST,
+  terraEnv,
   type TerraTestApp,
 } from './helpers';
 
@@ -65,12 +65,7 @@ describe('a worker killed in the middle of a sync job', () => {
         ...process.env,
         ...env,
         DB_MIGRATE_ON_BOOT: 'false',
-        TERRA_MODE: 'live',
-        TERRA_DEV_ID: TERRA_TEST.devId,
-        TERRA_API_KEY: TERRA_TEST.apiKey,
-        TERRA_WEBHOOK_SECRET: TERRA_TEST.webhookSecret,
-        TERRA_BASE_URL: t.fake.url,
-        TERRA_WIDGET_URL: `${t.fake.url}/widget/session`,
+        ...terraEnv(t.fake.url),
         TERRA_SYNC_BACKOFF_MS: '10',
       },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
