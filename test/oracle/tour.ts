@@ -86,6 +86,7 @@ export const TOUR: Record<string, Calls> = {
         emailVerified: true,
         lastLoginAt: at,
       }),
+    displayNames: (repo: { displayNames(ids: string[]): Promise<unknown> }) => repo.displayNames([id]),
     saveProfile: async (repo: {
       get(id: string): Promise<{ profile: object }>;
       saveProfile(p: object): Promise<unknown>;
@@ -143,7 +144,6 @@ export const TOUR: Record<string, Calls> = {
       (repo: LeaderboardsTour) => repo.positionAndTotal(BOARD, id),
     ],
     around: (repo: LeaderboardsTour) => repo.around(BOARD, id, { rank: 50, points: 120, reachedAt: at }, 10),
-    displayNames: (repo: LeaderboardsTour) => repo.displayNames([id]),
   },
   DeniedAccessTokensRepository: {
     create: (repo: { create(t: object): Promise<unknown> }) => repo.create({ id, expiresAt: at }),
@@ -469,7 +469,6 @@ export const TOUR: Record<string, Calls> = {
       (repo: { listAudit(r: object, e?: string): Promise<unknown> }) =>
         repo.listAudit({ page: 3, per_page: 20 }, id),
     ],
-    usersWithNames: (repo: { usersWithNames(ids: string[]): Promise<unknown> }) => repo.usersWithNames([id]),
   },
   FulfillmentRepository: {
     list: (repo: never) =>
@@ -499,7 +498,6 @@ export const TOUR: Record<string, Calls> = {
     ],
     ofDrawing: (repo: { ofDrawing(d: string): Promise<unknown> }) => repo.ofDrawing(id),
     entries: (repo: { entries(d: string): Promise<unknown> }) => repo.entries(id),
-    usersWithNames: (repo: { usersWithNames(ids: string[]): Promise<unknown> }) => repo.usersWithNames([id]),
   },
   SponsorsRepository: {
     list: (repo: never) =>

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { type AppConfig, InjectConfig, NotFoundError } from '@fittrack/core';
 import { DrawingsRepository } from '@fittrack/sweepstakes';
+import { UsersRepository } from '@fittrack/users';
 import { FulfillmentRepository, NOT_RECEIVED } from './fulfillment.repository';
 
 /** New York and Florida require registration and a bond above this total prize value (USD). */
@@ -15,6 +16,7 @@ export class ComplianceService {
   constructor(
     private readonly drawings: DrawingsRepository,
     private readonly fulfillments: FulfillmentRepository,
+    private readonly users: UsersRepository,
     @InjectConfig() private readonly config: AppConfig,
   ) {}
 
@@ -25,12 +27,7 @@ export class ComplianceService {
     const total = cents(prizes.reduce((sum, prize) => sum + Number(prize.valueUsd), 0));
     const entries = await this.fulfillments.entries(id);
     const won = await this.fulfillments.ofDrawing(id);
-    const names = new Map(
-      (await this.fulfillments.usersWithNames([...new Set(won.map((f) => f.userId))])).map((u) => [
-        u.id,
-        u.displayName,
-      ]),
-    );
+    const names = await this.users.displayNames(won.map((f) => f.userId));
     const excluded = this.config.excludedStates;
     return {
       drawing_id: drawing.id,
@@ -79,9 +76,7 @@ export class ComplianceService {
     );
     const byUser = new Map<string, typeof won>();
     for (const f of won) byUser.set(f.userId, [...(byUser.get(f.userId) ?? []), f]);
-    const names = new Map(
-      (await this.fulfillments.usersWithNames([...byUser.keys()])).map((u) => [u.id, u.displayName]),
-    );
+    const names = await this.users.displayNames([...byUser.keys()]);
     const threshold = this.config.prizeReportingThresholdUsd;
     const winners = [...byUser.entries()].map(([userId, prizes]) => {
       const total = cents(prizes.reduce((sum, f) => sum + Number(f.prize!.valueUsd), 0));

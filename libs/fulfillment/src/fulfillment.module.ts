@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { NotificationsModule } from '@fittrack/notifications';
+import { UsersModule } from '@fittrack/users';
 import { SweepstakesModule } from '@fittrack/sweepstakes';
 import { PrizeFulfillment } from './entities/prize-fulfillment.entity';
 import { FulfillmentRepository } from './fulfillment.repository';
@@ -18,7 +19,7 @@ import {
 
 /** Prize fulfillment after a draw, sponsors, and the compliance reports. */
 @Module({
-  imports: [TypeOrmModule.forFeature([PrizeFulfillment]), SweepstakesModule, NotificationsModule],
+  imports: [TypeOrmModule.forFeature([PrizeFulfillment]), SweepstakesModule, NotificationsModule, UsersModule],
   controllers: [
     FulfillmentsController,
     AdminFulfillmentsController,

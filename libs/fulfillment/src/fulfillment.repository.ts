@@ -151,15 +151,4 @@ export class FulfillmentRepository extends BaseRepository<PrizeFulfillment> {
     ]);
     return { total, free };
   }
-
-  usersWithNames(ids: string[]): Promise<Array<{ id: string; displayName: string | null }>> {
-    if (!ids.length) return Promise.resolve([]);
-    return this.manager
-      .createQueryBuilder()
-      .select('p.user_id', 'id')
-      .addSelect('p.display_name', 'displayName')
-      .from('profiles', 'p')
-      .where('p.user_id IN (:...ids)', { ids })
-      .getRawMany();
-  }
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { type EntityManager, In, type Repository, type SelectQueryBuilder } from 'typeorm';
+import { type EntityManager, type Repository, type SelectQueryBuilder } from 'typeorm';
 import { addingUpsertSql, chunk, currentDbType, DataContext } from '@fittrack/core';
 import { Profile, User } from '@fittrack/users';
 import { LeaderboardRollup } from './entities/leaderboard-rollup.entity';
@@ -209,19 +209,5 @@ export class LeaderboardsRepository {
       ...ahead.reverse().map((row, i) => toRow(row, position.rank - ahead.length + i)),
       ...from.map((row, i) => toRow(row, position.rank + i)),
     ];
-  }
-
-  /** Display names of users, by id. */
-  async displayNames(userIds: string[]): Promise<Map<string, string>> {
-    const names = new Map<string, string>();
-    // A whole board's names at once (ADR 0031): Oracle takes at most 1,000 binds in an IN-list.
-    for (const ids of chunk(userIds, 1000)) {
-      const profiles = await this.manager.getRepository(Profile).find({
-        select: { userId: true, displayName: true },
-        where: { userId: In(ids) },
-      });
-      for (const profile of profiles) names.set(profile.userId, profile.displayName);
-    }
-    return names;
   }
 }

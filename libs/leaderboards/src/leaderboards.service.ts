@@ -11,7 +11,7 @@ import {
   userIdOf,
 } from '@fittrack/core';
 import { type PointsChanged, PointsChangedHooks } from '@fittrack/points';
-import { PublicRankReader, type TierChanged, TierChangedHooks } from '@fittrack/users';
+import { PublicRankReader, type TierChanged, TierChangedHooks, UsersRepository } from '@fittrack/users';
 import type { LeaderboardRollup } from './entities/leaderboard-rollup.entity';
 import { LeaderboardCache } from './leaderboard-cache';
 import { jsonArray, rankingsJson } from './dto/leaderboard.dto';
@@ -94,6 +94,7 @@ export class LeaderboardsService implements OnModuleInit {
     private readonly pointsHooks: PointsChangedHooks,
     private readonly tierHooks: TierChangedHooks,
     private readonly publicRanks: PublicRankReader,
+    private readonly users: UsersRepository,
     @InjectConfig() private readonly config: AppConfig,
   ) {}
 
@@ -269,7 +270,7 @@ export class LeaderboardsService implements OnModuleInit {
   }
 
   private async named(rows: RankedRow[]): Promise<Ranking[]> {
-    const names = await this.rollups.displayNames(rows.map((row) => row.userId));
+    const names = await this.users.displayNames(rows.map((row) => row.userId));
     return rows.map((row) => ({ ...row, displayName: names.get(row.userId) ?? '' }));
   }
 }

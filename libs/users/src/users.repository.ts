@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { type EntityMetadata, type QueryDeepPartialEntity } from 'typeorm';
+import { type EntityMetadata, In, type QueryDeepPartialEntity } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
-import { BaseRepository, DataContext, hydrated, LIST_ALIAS, rowLock, UnitOfWork } from '@fittrack/core';
+import { BaseRepository, chunk, DataContext, hydrated, LIST_ALIAS, rowLock, UnitOfWork } from '@fittrack/core';
 import { User } from './entities/user.entity';
 import { Profile } from './entities/profile.entity';
 import { AccessCache, type UserAccess } from './access-cache';
@@ -185,6 +185,20 @@ export class UsersRepository extends BaseRepository<User> {
       .andWhere('p.tierCode IS NOT NULL')
       .getRawMany<{ userId: string }>();
     return rows.map((row) => row.userId);
+  }
+
+  /** Display names by user id (a user without a profile is absent): boards, draw results, compliance reports. */
+  async displayNames(userIds: string[]): Promise<Map<string, string>> {
+    const names = new Map<string, string>();
+    // A whole board's names at once (ADR 0031): Oracle takes at most 1,000 binds in an IN-list.
+    for (const ids of chunk([...new Set(userIds)])) {
+      const profiles = await this.manager.getRepository(Profile).find({
+        select: { userId: true, displayName: true },
+        where: { userId: In(ids) },
+      });
+      for (const profile of profiles) names.set(profile.userId, profile.displayName);
+    }
+    return names;
   }
 
   saveProfile(profile: Profile): Promise<Profile> {

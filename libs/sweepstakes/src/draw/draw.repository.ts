@@ -178,15 +178,4 @@ export class DrawRepository extends BaseRepository<Drawing> {
       take: request.per_page,
     });
   }
-
-  usersWithNames(ids: string[]): Promise<Array<{ id: string; displayName: string | null }>> {
-    if (!ids.length) return Promise.resolve([]);
-    return this.manager
-      .createQueryBuilder()
-      .select('p.user_id', 'id')
-      .addSelect('p.display_name', 'displayName')
-      .from('profiles', 'p')
-      .where('p.user_id IN (:...ids)', { ids })
-      .getRawMany();
-  }
 }

@@ -13,6 +13,7 @@ import {
   userIdOf,
 } from '@fittrack/core';
 import { LedgerService } from '@fittrack/points';
+import { UsersRepository } from '@fittrack/users';
 import type { PrizeFulfillment } from '@fittrack/fulfillment';
 import type { Drawing, DrawingStatus } from '../entities/drawing.entity';
 import type { Prize } from '../entities/prize.entity';
@@ -94,6 +95,7 @@ export class DrawingExecutionService {
     private readonly winnersAwarded: WinnersAwardedHooks,
     private readonly auditTrail: AuditLogService,
     private readonly metrics: Metrics,
+    private readonly users: UsersRepository,
   ) {}
 
   /** Moves a drawing to `to` along the state machine (409 otherwise); the admin PUT and the scheduler use it. */
@@ -375,9 +377,7 @@ export class DrawingExecutionService {
     const byRank = new Map(verification.winners.map((w) => [w.prize_rank, w]));
     for (const redraw of verification.redraws) byRank.set(redraw.prize_rank, redraw);
     const current = [...byRank.values()].sort((a, b) => a.prize_rank - b.prize_rank);
-    const names = new Map(
-      (await this.draws.usersWithNames(current.map((w) => w.user_id))).map((u) => [u.id, u.displayName]),
-    );
+    const names = await this.users.displayNames(current.map((w) => w.user_id));
     const prizes = new Map((await this.draws.prizesOf(id)).map((prize) => [prize.rank, prize.name]));
     const me = userIdOf(caller);
     return {
