@@ -322,6 +322,8 @@ export const TOUR: Record<string, Calls> = {
       standIn.answerOnce(/FROM "terra_webhook_events"/, [{ id }]);
       return repo.deleteFinishedBefore(at, 500);
     },
+    receivedBefore: (repo: { receivedBefore(b: Date, l: number): Promise<unknown> }) =>
+      repo.receivedBefore(at, 1000),
   },
   DrawingsRepository: {
     list: (repo: never) =>

@@ -10,7 +10,7 @@ import {
   QUEUE_PROCESSING,
   QueuePort,
 } from '@fittrack/core';
-import { SyncService } from '@fittrack/trackers';
+import { SyncService, WebhooksService } from '@fittrack/trackers';
 
 /** One cron tick: it only enqueues jobs, with deterministic ids, so running it twice changes nothing. */
 export interface Tick {
@@ -36,6 +36,7 @@ export class SchedulerTicks implements OnApplicationBootstrap {
     @InjectConfig() private readonly config: AppConfig,
     @Inject(QUEUE_PROCESSING) private readonly processing: boolean,
     private readonly sync: SyncService,
+    private readonly webhooks: WebhooksService,
   ) {}
 
   ticks(): Tick[] {
@@ -48,6 +49,12 @@ export class SchedulerTicks implements OnApplicationBootstrap {
       { name: 'due-drawings', cronTime: '* * * * *', run: () => this.dueDrawings() },
       { name: 'fulfillment-deadlines', cronTime: '7 * * * *', run: () => this.fulfillmentDeadlines() },
       { name: 'webhook-retention', cronTime: '35 3 * * *', run: () => this.webhookRetention() },
+      // Webhook events whose processing job was lost, queued again under their own job ids.
+      {
+        name: 'webhook-recovery',
+        cronTime: '*/10 * * * *',
+        run: () => this.webhooks.requeueStranded().then(() => undefined),
+      },
       // Due tracker connections, one sync job each (job id: connection and 15-minute slot).
       {
         name: 'terra-sync',

@@ -10,6 +10,7 @@ export * from './entities/terra-webhook-event.entity';
 export * from './connections.service';
 export * from './sync.service';
 export * from './webhooks.controller';
+export * from './webhooks.service';
 export * from './terra/terra.providers';
 export * from './terra/fake-terra';
 export * from './terra/fake-terra-data';

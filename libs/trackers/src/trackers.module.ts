@@ -45,6 +45,6 @@ import { TERRA_PROVIDERS, TerraRuntime } from './terra/terra.providers';
     WebhookRetentionHandler,
     ...TERRA_PROVIDERS,
   ],
-  exports: [ActivitiesRepository, IngestionService, SyncService, TerraRuntime],
+  exports: [ActivitiesRepository, IngestionService, SyncService, TerraRuntime, WebhooksService],
 })
 export class TrackersModule {}

@@ -49,4 +49,19 @@ export class WebhookEventsRepository extends BaseRepository<TerraWebhookEvent> {
     await this.repository.delete({ id: In(rows.map((row) => row.id)) });
     return rows.length;
   }
+
+  /**
+   * Ids of up to `limit` events still `received` that arrived before `before`, oldest first: their job
+   * should have run by then (WebhooksService.requeueStranded). The (status, created_at) index serves it.
+   */
+  async receivedBefore(before: Date, limit: number): Promise<string[]> {
+    const rows = await this.repository
+      .createQueryBuilder('e')
+      .select('e.id', 'id')
+      .where('e.status = :received AND e.createdAt < :before', { received: 'received', before })
+      .orderBy('e.createdAt', 'ASC')
+      .limit(limit)
+      .getRawMany<{ id: string }>();
+    return rows.map((row) => row.id);
+  }
 }

@@ -43,6 +43,11 @@ interface TerraEvent {
   data?: unknown[];
 }
 
+/** A `received` event older than this has lost its job (see WebhooksService.requeueStranded). */
+export const WEBHOOK_STRANDED_AFTER_MS = 10 * 60_000;
+/** Events queued again per recovery run, at most; the next run takes the rest. */
+const WEBHOOK_REQUEUE_BATCH = 1_000;
+
 const REFUSALS: Record<string, string> = {
   deauth: 'The tracker was disconnected at Terra: reconnect it',
   access_revoked: 'Access to the tracker was revoked: reconnect it',
@@ -115,10 +120,29 @@ export class WebhooksService {
       status: 'received',
     });
     if (!stored) return;
-    await this.queue.enqueue<WebhookJob>(
+    await this.enqueueProcessing(stored.id);
+  }
+
+  /**
+   * Queues again the events still `received` WEBHOOK_STRANDED_AFTER_MS after they arrived, at most
+   * WEBHOOK_REQUEUE_BATCH a run: their job was lost (held in memory while Redis was down when the process
+   * died, or the enqueue failed and Terra's retry was a duplicate). The job id is the event's, so an event
+   * whose job is only waiting in a backlog is not queued twice. The scheduler's webhook-recovery tick.
+   */
+  async requeueStranded(): Promise<number> {
+    const before = new Date(this.clock.now().getTime() - WEBHOOK_STRANDED_AFTER_MS);
+    const ids = await this.events.receivedBefore(before, WEBHOOK_REQUEUE_BATCH);
+    for (const id of ids) await this.enqueueProcessing(id);
+    if (ids.length)
+      this.logger.warn(`${ids.length} webhook events still unprocessed after 10 minutes queued again`);
+    return ids.length;
+  }
+
+  private enqueueProcessing(eventId: string): Promise<void> {
+    return this.queue.enqueue<WebhookJob>(
       JobName.ProcessTerraWebhook,
-      { eventId: stored.id },
-      { jobId: `terra-webhook:${stored.id}`, attempts: 5 },
+      { eventId },
+      { jobId: `terra-webhook:${eventId}`, attempts: 5 },
     );
   }
 
