@@ -67,7 +67,9 @@ describe.each([
     const position = await rollups.position(board, member.user.id);
     const around = position ? await rollups.around(board, member.user.id, position, AROUND_ME) : [];
     const rankings = await rollups.ranked(board, (page - 1) * perPage, perPage);
-    const names = await t.app.get(UsersRepository).displayNames([...rankings, ...around].map((row) => row.userId));
+    const names = await t.app
+      .get(UsersRepository)
+      .displayNames([...rankings, ...around].map((row) => row.userId));
     const row = (r: { rank: number; userId: string; points: number }) => ({
       rank: r.rank,
       user_id: r.userId,

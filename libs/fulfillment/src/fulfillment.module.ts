@@ -19,7 +19,12 @@ import {
 
 /** Prize fulfillment after a draw, sponsors, and the compliance reports. */
 @Module({
-  imports: [TypeOrmModule.forFeature([PrizeFulfillment]), SweepstakesModule, NotificationsModule, UsersModule],
+  imports: [
+    TypeOrmModule.forFeature([PrizeFulfillment]),
+    SweepstakesModule,
+    NotificationsModule,
+    UsersModule,
+  ],
   controllers: [
     FulfillmentsController,
     AdminFulfillmentsController,

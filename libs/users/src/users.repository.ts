@@ -1,7 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { type EntityMetadata, In, type QueryDeepPartialEntity } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
-import { BaseRepository, chunk, DataContext, hydrated, LIST_ALIAS, rowLock, UnitOfWork } from '@fittrack/core';
+import {
+  BaseRepository,
+  chunk,
+  DataContext,
+  hydrated,
+  LIST_ALIAS,
+  rowLock,
+  UnitOfWork,
+} from '@fittrack/core';
 import { User } from './entities/user.entity';
 import { Profile } from './entities/profile.entity';
 import { AccessCache, type UserAccess } from './access-cache';
