@@ -133,8 +133,12 @@ export class WebhooksService {
     const before = new Date(this.clock.now().getTime() - WEBHOOK_STRANDED_AFTER_MS);
     const ids = await this.events.receivedBefore(before, WEBHOOK_REQUEUE_BATCH);
     for (const id of ids) await this.enqueueProcessing(id);
-    if (ids.length)
-      this.logger.warn(`${ids.length} webhook events still unprocessed after 10 minutes queued again`);
+    if (ids.length) {
+      const minutes = WEBHOOK_STRANDED_AFTER_MS / 60_000;
+      this.logger.warn(
+        `${ids.length} webhook events still unprocessed after ${minutes} minutes queued again`,
+      );
+    }
     return ids.length;
   }
 

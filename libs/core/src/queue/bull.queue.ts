@@ -191,8 +191,8 @@ export class BullQueue extends QueuePort {
   async close(): Promise<void> {
     if (this.held.length > 0) await this.flush();
     if (this.held.length > 0) {
-      // Records in the database (the email outbox, connections' sync times, webhook events, drawings) let the ticks and
-      // the runbook recover these; say how many.
+      // Records in the database (the email outbox, connections' sync times, webhook events, drawings)
+      // let the ticks and the runbook recover these; say how many.
       this.logger.error(`${this.held.length} held jobs dropped at shutdown: Redis never answered again`);
     }
     if (this.heartbeat) {
