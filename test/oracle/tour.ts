@@ -324,6 +324,8 @@ export const TOUR: Record<string, Calls> = {
     },
     receivedBefore: (repo: { receivedBefore(b: Date, l: number): Promise<unknown> }) =>
       repo.receivedBefore(at, 1000),
+    receivedWithHash: (repo: { receivedWithHash(h: string): Promise<unknown> }) =>
+      repo.receivedWithHash('a'.repeat(64)),
   },
   DrawingsRepository: {
     list: (repo: never) =>

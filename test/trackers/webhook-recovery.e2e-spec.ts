@@ -1,18 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { JobName, QueuePort, sha256Hex } from '@fittrack/core';
+import { JobName, QueuePort, ServiceUnavailableError, sha256Hex } from '@fittrack/core';
 import { SchedulerTicks } from '@fittrack/scheduler';
-import { TerraWebhookEvent } from '@fittrack/trackers';
+import { signTerraPayload, TerraWebhookEvent } from '@fittrack/trackers';
 import { type IsolatedDatabase, isolatedDatabase } from '../support/isolated-database';
-import { createTerraTestApp, type TerraTestApp } from './helpers';
+import { createTerraTestApp, TERRA_TEST, type TerraTestApp } from './helpers';
 
 const MINUTE = 60_000;
 
 /**
  * A webhook event whose processing job was lost stays `received`: its job was held in memory while Redis
- * was down and the process died, or the enqueue failed (503) and Terra's retry was refused as a duplicate.
- * The webhook-recovery tick queues every such event again 10 minutes after it arrived, under the event's
- * own job id, and leaves younger ones alone (their job may still be waiting in a backlog).
+ * was down and the process died, or the enqueue failed (503). Terra's retry of such a delivery queues it;
+ * and the webhook-recovery tick queues every event still `received` 10 minutes after it arrived, under
+ * the event's own job id, leaving younger ones alone (their job may still be waiting in a backlog).
  */
 describe('stranded webhook events', () => {
   let t: TerraTestApp;
@@ -77,5 +77,42 @@ describe('stranded webhook events', () => {
     expect(await recoveryTick()).toEqual([`terra-webhook:${young}`]);
     expect(await statusOf(young)).toBe('processed');
     expect(await recoveryTick()).toEqual([]);
+  });
+
+  it("Terra's retry of a delivery whose job could not be queued (503) queues it", async () => {
+    const body = JSON.stringify({ type: 'deauth', user: { user_id: `gone-${randomUUID()}` } });
+    const deliver = () =>
+      t
+        .http()
+        .post('/api/v1/webhooks/terra')
+        .set('content-type', 'application/json')
+        .set(
+          'terra-signature',
+          signTerraPayload(body, TERRA_TEST.webhookSecret, Math.floor(t.clock.now().getTime() / 1000)),
+        )
+        .send(body);
+    const queue = t.app.get(QueuePort);
+    const refuse = jest
+      .spyOn(queue, 'enqueue')
+      .mockRejectedValueOnce(new ServiceUnavailableError('Background work cannot be queued right now'));
+    try {
+      expect((await deliver()).status).toBe(503);
+    } finally {
+      refuse.mockRestore();
+    }
+    const [stored] = await events().findBy({ bodyHash: sha256Hex(Buffer.from(body)) });
+    expect(stored.status).toBe('received');
+
+    expect((await deliver()).status).toBe(200);
+    await t.drainJobs();
+    expect(await statusOf(stored.id)).toBe('processed');
+    // A later retry of the processed delivery queues nothing.
+    const spy = jest.spyOn(queue, 'enqueue');
+    try {
+      expect((await deliver()).status).toBe(200);
+      expect(spy).not.toHaveBeenCalled();
+    } finally {
+      spy.mockRestore();
+    }
   });
 });

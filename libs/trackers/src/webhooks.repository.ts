@@ -64,4 +64,13 @@ export class WebhookEventsRepository extends BaseRepository<TerraWebhookEvent> {
       .getRawMany<{ id: string }>();
     return rows.map((row) => row.id);
   }
+
+  /** The id of the event stored under `bodyHash` while it is still `received`, else null. */
+  async receivedWithHash(bodyHash: string): Promise<string | null> {
+    const row = await this.repository.findOne({
+      select: { id: true },
+      where: { bodyHash, status: 'received' },
+    });
+    return row?.id ?? null;
+  }
 }

@@ -110,8 +110,9 @@ export class WebhooksService {
     if (!event || typeof event !== 'object' || typeof event.type !== 'string') {
       throw new BadRequestError('Webhook body has no event type');
     }
+    const bodyHash = sha256Hex(rawBody);
     const stored = await this.events.insertOnce({
-      bodyHash: sha256Hex(rawBody),
+      bodyHash,
       eventType: event.type.slice(0, 32),
       terraUserId: typeof event.user?.user_id === 'string' ? event.user.user_id.slice(0, 64) : null,
       terraReference: header(headers, 'terra-reference')?.slice(0, 128) ?? null,
@@ -119,14 +120,16 @@ export class WebhooksService {
       payload: rawBody.toString('utf8'),
       status: 'received',
     });
-    if (!stored) return;
-    await this.enqueueProcessing(stored.id);
+    // A delivery already held: done, unless its job never got queued (the first try answered 503 and
+    // this is Terra's retry), so queue it now; the event's job id keeps a queued one from running twice.
+    const eventId = stored?.id ?? (await this.events.receivedWithHash(bodyHash));
+    if (eventId) await this.enqueueProcessing(eventId);
   }
 
   /**
    * Queues again the events still `received` WEBHOOK_STRANDED_AFTER_MS after they arrived, at most
    * WEBHOOK_REQUEUE_BATCH a run: their job was lost (held in memory while Redis was down when the process
-   * died, or the enqueue failed and Terra's retry was a duplicate). The job id is the event's, so an event
+   * died, or the enqueue failed and Terra never retried). The job id is the event's, so an event
    * whose job is only waiting in a backlog is not queued twice. The scheduler's webhook-recovery tick.
    */
   async requeueStranded(): Promise<number> {
